@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { ensureFirstAdmin } from '../../app/bootstrap.js';
+import { openRuntime } from '../../app/runtime.js';
+import { startServer } from '../../app/server.js';
+import type { ServerConfig } from '../../config/server.js';
+import { startWorker } from '../../worker/worker.js';
+
+/**
+ * Runs `all`, `server` or `worker` until SIGINT/SIGTERM, then shuts down in order.
+ * Returns -1: the process stays up until a signal.
+ */
+export async function runServerProcess(config: ServerConfig, role: 'all' | 'server' | 'worker'): Promise<number> {
+  const runtime = await openRuntime(config, role);
+  const { log } = runtime;
+  let app: FastifyInstance | undefined;
+  let stopWorker: (() => Promise<void>) | undefined;
+  try {
+    if (role !== 'worker') {
+      await ensureFirstAdmin(runtime.db, { adminPassword: config.adminPassword, dataDir: config.dataDir, log });
+      app = await startServer(runtime);
+    }
+    if (role !== 'server') stopWorker = await startWorker(runtime);
+  } catch (error) {
+    await app?.close();
+    await runtime.close();
+    throw error;
+  }
+  log.info({ role, port: role === 'worker' ? undefined : config.port, database: runtime.db.kind, bus: runtime.bus.kind }, 'flux-speed started');
+  if (app) process.stdout.write(`Flux Speed ${role === 'all' ? '(embedded) ' : ''}listening on http://localhost:${config.port}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      log.warn('second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    try {
+      await app?.close();
+      await stopWorker?.();
+      await runtime.close();
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  return -1;
+}

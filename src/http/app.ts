@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../app/context.js';
+import { accessControl } from '../auth/access.js';
+import { principalResolver, type AgentAuthenticator } from '../auth/authenticate.js';
+import { authRoutes } from '../auth/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { healthRoutes } from '../health/routes.js';
+import { userRoutes } from '../users/routes.js';
+import { installErrorHandling } from './error-handler.js';
+import { ErrorBody } from './schemas.js';
+import { installSecurityHeaders } from './security.js';
+
+export interface AppOptions {
+  /** Feature route plugins added by later features (agents, engines, …). */
+  features?: ((app: FastifyInstance) => Promise<void>)[];
+  authenticateAgent?: AgentAuthenticator;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The HTTP application: plugins, the RBAC hook, error shapes, and every feature's routes. */
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: ctx.config.trustedProxies.length > 0 ? ctx.config.trustedProxies : false,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 0,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 72_000,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+  app.server.headersTimeout = 30_000;
+
+  app.addSchema(ErrorBody);
+  installErrorHandling(app);
+  installSecurityHeaders(app);
+  if (ctx.config.corsOrigins.length > 0) await app.register(cors, { origin: ctx.config.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-api-token'] });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Flux Speed API', version: '1', description: 'Network speedtests, path traces, port probes and DNS timing from agents across your network.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiToken: { type: 'apiKey', in: 'header', name: 'X-API-Token' },
+        },
+      },
+      security: [{ bearer: [] }, { apiToken: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), access: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/api/docs' });
+  });
+  await app.register(accessControl, { resolvePrincipal: principalResolver(ctx.db, ctx.jwt, options.authenticateAgent) });
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes(ctx));
+  await app.register(authRoutes(ctx));
+  await app.register(userRoutes(ctx));
+  await app.register(auditRoutes(ctx));
+  for (const feature of options.features ?? []) await app.register(feature);
+  return app;
+}
