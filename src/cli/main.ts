@@ -5,6 +5,9 @@ import { parseArgs } from './args.js';
 import { runServerProcess } from './commands/run.js';
 import { runMigrate } from './commands/migrate.js';
 import { runUser } from './commands/user.js';
+import { runAgentProcess } from './commands/agent.js';
+import { runToken } from './commands/token.js';
+import { loadAgentConfig } from '../config/agent.js';
 
 const USAGE = `flux-speed — network performance observatory
 
@@ -14,15 +17,17 @@ Commands:
   all                 server + worker + built-in agent in one process (what \`npm start\` runs)
   server              the HTTP API and UI (needs DATABASE_URL and REDIS_URL)
   worker              schedules, alerts, rollups (needs DATABASE_URL and REDIS_URL)
+  agent               a test agent (SPEED_SERVER_URL, AGENT_NAME, AGENT_LOCATION, AGENT_TOKEN)
   migrate             apply database migrations and exit
   user add NAME [--role admin|operator|viewer] [--password P]
   user passwd NAME [--password P]
+  token create [--name N] [--expires-in-days D]   an agent registration token
 
 Configuration comes from environment variables; --some-flag value sets SOME_FLAG.
 See README.md for the variables.`;
 
 /** Command options that are not configuration variables. */
-const COMMAND_OPTIONS = new Set(['role', 'password', 'help']);
+const COMMAND_OPTIONS = new Set(['role', 'password', 'help', 'name', 'expires-in-days']);
 
 export async function main(argv: string[]): Promise<number> {
   const { positionals, options } = parseArgs(argv);
@@ -46,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
       return runMigrate(load('migrate'));
     case 'user':
       return runUser(load('tool'), rest, options);
+    case 'token':
+      return runToken(load('tool'), rest, options);
+    case 'agent':
+      return runAgentProcess(loadAgentConfig(env));
     default:
       process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
       return 2;

@@ -21,6 +21,7 @@ export const ServerEnvironment = Type.Object({
   AGENT_HEARTBEAT_S: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
   AGENT_OFFLINE_AFTER_S: Type.Integer({ minimum: 2, maximum: 86400, default: 120 }),
   RUN_TIMEOUT_GRACE_S: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+  RUN_QUEUE_TIMEOUT_S: Type.Integer({ minimum: 1, maximum: 86400, default: 120 }),
   FLUX_NOTIFY_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'an http(s):// URL' })),
   FLUX_NOTIFY_API_KEY: Type.Optional(Type.String()),
   DEFAULT_SEVERITY: Type.Union(severity.anyOf, { default: 'HIGH' }),
@@ -51,6 +52,8 @@ export interface ServerConfig {
   agentHeartbeatS: number;
   agentOfflineAfterS: number;
   runTimeoutGraceS: number;
+  /** How long a run may wait for its agent to take it before it times out. */
+  runQueueTimeoutS: number;
   fluxNotify: { url: string | undefined; apiKey: string | undefined; defaultSeverity: string; defaultContactList: string };
   rawRetentionDays: number;
   publicUrl: string;
@@ -89,6 +92,7 @@ export function loadServerConfig(env: Record<string, string | undefined>, role: 
     agentHeartbeatS: e.AGENT_HEARTBEAT_S,
     agentOfflineAfterS: e.AGENT_OFFLINE_AFTER_S,
     runTimeoutGraceS: e.RUN_TIMEOUT_GRACE_S,
+    runQueueTimeoutS: e.RUN_QUEUE_TIMEOUT_S,
     fluxNotify: {
       url: e.FLUX_NOTIFY_URL,
       apiKey: e.FLUX_NOTIFY_API_KEY,

@@ -3,10 +3,18 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app/context.js';
 import { accessControl } from '../auth/access.js';
-import { principalResolver, type AgentAuthenticator } from '../auth/authenticate.js';
+import { principalResolver } from '../auth/authenticate.js';
+import { agentProtocolRoutes } from '../agents/agent-routes.js';
+import { AgentHub } from '../agents/hub.js';
+import { MAX_AGENT_MESSAGE_BYTES } from '../agents/protocol.js';
+import { authenticateAgentCredential } from '../agents/registration.js';
+import { nodeRoutes } from '../agents/routes.js';
+import { resultRoutes } from '../runs/routes.js';
+import type { ResultHook } from '../runs/service.js';
 import { authRoutes } from '../auth/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { healthRoutes } from '../health/routes.js';
@@ -16,9 +24,16 @@ import { ErrorBody } from './schemas.js';
 import { installSecurityHeaders } from './security.js';
 
 export interface AppOptions {
-  /** Feature route plugins added by later features (agents, engines, …). */
+  /** Extra route plugins (tests mount failing routes to check error handling). */
   features?: ((app: FastifyInstance) => Promise<void>)[];
-  authenticateAgent?: AgentAuthenticator;
+  /** Run inside the transaction that stores each result (path changes, alert evaluation). */
+  resultHooks?: ResultHook[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    agentHub: AgentHub;
+  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -65,13 +80,21 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     });
     await docs.register(swaggerUi, { routePrefix: '/api/docs' });
   });
-  await app.register(accessControl, { resolvePrincipal: principalResolver(ctx.db, ctx.jwt, options.authenticateAgent) });
+  await app.register(accessControl, { resolvePrincipal: principalResolver(ctx.db, ctx.jwt, (credential) => authenticateAgentCredential(ctx.db, credential)) });
+  await app.register(websocket, { options: { maxPayload: MAX_AGENT_MESSAGE_BYTES } });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(ctx));
   await app.register(authRoutes(ctx));
   await app.register(userRoutes(ctx));
   await app.register(auditRoutes(ctx));
+  const resultHooks = options.resultHooks ?? [];
+  const hub = new AgentHub(ctx, { resultHooks });
+  app.decorate('agentHub', hub);
+  app.addHook('onClose', () => hub.close());
+  await app.register(nodeRoutes(ctx));
+  await app.register(agentProtocolRoutes(ctx, hub, resultHooks));
+  await app.register(resultRoutes(ctx));
   for (const feature of options.features ?? []) await app.register(feature);
   return app;
 }

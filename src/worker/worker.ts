@@ -1,9 +1,11 @@
 import type { AppContext } from '../app/context.js';
+import { offlineTask } from '../agents/offline.js';
+import { runTimeoutTask } from '../runs/tasks.js';
 import { startPeriodicTasks, type PeriodicTask } from './periodic.js';
 
 /** The tasks every worker runs; features add theirs here. */
-export function workerTasks(_ctx: AppContext): PeriodicTask[] {
-  return [];
+export function workerTasks(ctx: AppContext): PeriodicTask[] {
+  return [offlineTask(ctx), runTimeoutTask(ctx)];
 }
 
 /** Starts the background work: periodic tasks and queue consumers. Returns a stop function. */

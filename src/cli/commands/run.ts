@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdmin } from '../../app/bootstrap.js';
 import { openRuntime } from '../../app/runtime.js';
 import { startServer } from '../../app/server.js';
+import { startLocalAgent } from '../../app/local-agent.js';
+import type { RunningAgent } from '../../agent/agent.js';
 import type { ServerConfig } from '../../config/server.js';
 import { startWorker } from '../../worker/worker.js';
 
@@ -14,12 +16,14 @@ export async function runServerProcess(config: ServerConfig, role: 'all' | 'serv
   const { log } = runtime;
   let app: FastifyInstance | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
+  let localAgent: RunningAgent | undefined;
   try {
     if (role !== 'worker') {
       await ensureFirstAdmin(runtime.db, { adminPassword: config.adminPassword, dataDir: config.dataDir, log });
       app = await startServer(runtime);
     }
     if (role !== 'server') stopWorker = await startWorker(runtime);
+    if (role === 'all') localAgent = await startLocalAgent(config, runtime.db, log);
   } catch (error) {
     await app?.close();
     await runtime.close();
@@ -37,6 +41,7 @@ export async function runServerProcess(config: ServerConfig, role: 'all' | 'serv
     stopping = true;
     log.info({ signal }, 'shutting down');
     try {
+      await localAgent?.stop();
       await app?.close();
       await stopWorker?.();
       await runtime.close();
