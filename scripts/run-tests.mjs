@@ -37,9 +37,9 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 const skips = [];
 const failures = [];
 
-async function runBatch(batch, concurrency) {
+async function runBatch(batch, concurrency, timeoutMs) {
   if (batch.length === 0) return;
-  const stream = run({ files: batch, concurrency, timeout: 10 * 60_000 });
+  const stream = run({ files: batch, concurrency, timeout: timeoutMs });
   stream.on('test:pass', (data) => {
     if (data.details?.type === 'suite') return;
     if (data.skip !== undefined || data.todo !== undefined) {
@@ -58,8 +58,8 @@ async function runBatch(batch, concurrency) {
 }
 
 const started = Date.now();
-await runBatch(parallel, Number(process.env.TEST_CONCURRENCY ?? 4));
-await runBatch(serial, 1);
+await runBatch(parallel, Number(process.env.TEST_CONCURRENCY ?? 4), 5 * 60_000);
+await runBatch(serial, 1, 15 * 60_000);
 
 if (skips.length) {
   console.log(`\nskipped (${skips.length}):`);

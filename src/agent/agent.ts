@@ -200,10 +200,12 @@ export function startAgent(options: AgentOptions): RunningAgent {
       const ws = new WebSocket(url, { headers: { authorization: `Bearer ${credential!.credential}` }, maxPayload: MAX_AGENT_MESSAGE_BYTES, handshakeTimeout: 15_000 });
       socket = ws;
       let wasWelcomed = false;
-      ws.on('unexpected-response', (_request, response) => {
+      ws.on('unexpected-response', (request, response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
         response.on('end', () => {
+          // With this listener, ws leaves the refused request to us to end.
+          request.destroy();
           let parsed: { error?: string; message?: string } = {};
           try {
             parsed = JSON.parse(body);

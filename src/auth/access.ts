@@ -22,6 +22,8 @@ export interface RouteAccess {
   method: string;
   url: string;
   access: Access | undefined;
+  /** Left out of the OpenAPI document (the WebSocket, the document itself). */
+  hidden: boolean;
 }
 
 export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal | null>;
@@ -31,11 +33,11 @@ export type PrincipalResolver = (request: FastifyRequest) => Promise<Principal |
  * (before the body is even read) and refuses with 401 or 403 when the declaration is not met.
  */
 export const accessControl = fp<{ resolvePrincipal: PrincipalResolver }>(async (app: FastifyInstance, { resolvePrincipal }) => {
-  const registry: { options: { method: string | string[]; url: string; config?: { access?: Access } } }[] = [];
+  const registry: { options: { method: string | string[]; url: string; config?: { access?: Access }; schema?: { hide?: boolean } } }[] = [];
   app.decorate('routeAccess', {
     getter: () =>
       registry.flatMap(({ options }) =>
-        (Array.isArray(options.method) ? options.method : [options.method]).map((method) => ({ method, url: options.url, access: options.config?.access })),
+        (Array.isArray(options.method) ? options.method : [options.method]).map((method) => ({ method, url: options.url, access: options.config?.access, hidden: options.schema?.hide === true })),
       ),
   });
   app.decorateRequest('principal', null);

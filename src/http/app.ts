@@ -80,8 +80,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     });
     await docs.register(swaggerUi, { routePrefix: '/api/docs' });
   });
-  await app.register(accessControl, { resolvePrincipal: principalResolver(ctx.db, ctx.jwt, (credential) => authenticateAgentCredential(ctx.db, credential)) });
+  // Before the access hook: its onRequest hook must mark upgrade requests even when access is refused.
   await app.register(websocket, { options: { maxPayload: MAX_AGENT_MESSAGE_BYTES } });
+  await app.register(accessControl, { resolvePrincipal: principalResolver(ctx.db, ctx.jwt, (credential) => authenticateAgentCredential(ctx.db, credential)) });
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes(ctx));

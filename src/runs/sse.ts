@@ -24,13 +24,13 @@ export async function streamRunEvents(ctx: AppContext, request: FastifyRequest, 
   });
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   let closed = false;
-  let unsubscribe: (() => Promise<void>) | undefined;
+  const subscription: { unsubscribe?: () => Promise<void> } = {};
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
   const finish = async () => {
     if (closed) return;
     closed = true;
     clearInterval(keepalive);
-    await unsubscribe?.().catch(() => {});
+    await subscription.unsubscribe?.().catch(() => {});
     res.end();
   };
   request.raw.on('close', () => void finish());
@@ -43,7 +43,7 @@ export async function streamRunEvents(ctx: AppContext, request: FastifyRequest, 
 
   // Subscribe before reading the snapshot so nothing falls between the two.
   let ending = false;
-  unsubscribe = await ctx.bus.subscribe(runChannel(run.id), (message) => {
+  subscription.unsubscribe = await ctx.bus.subscribe(runChannel(run.id), (message) => {
     if (closed || ending) return;
     const event = message as RunEvent;
     send(event.type, event);
