@@ -17,7 +17,7 @@ export async function openRuntime(config: ServerConfig, name: string, log: Logge
   try {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
-    const bus = await openBus(config.redisUrl);
+    const bus = await openBus(config.redisUrl, config.redisPrefix);
     const secrets = await resolveJwtSecrets(db, config.jwtSecrets);
     return {
       config,

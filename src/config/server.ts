@@ -12,6 +12,7 @@ export const ServerEnvironment = Type.Object({
   DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'a postgres:// URL' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'a redis:// URL' })),
+  REDIS_PREFIX: Type.String({ default: 'flux', pattern: '^[A-Za-z0-9:_-]{1,64}$', description: 'letters, digits, : _ -' }),
   JWT_SECRET: Type.Optional(Type.String({ pattern: '^[^,]{32,}(,[^,]{32,})*$', description: 'at least 32 characters; a comma-separated list rotates (the first signs, all verify)' })),
   JWT_TTL_S: Type.Integer({ minimum: 60, maximum: 30 * 86400, default: 12 * 3600 }),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, description: 'at least 8 characters' })),
@@ -43,6 +44,8 @@ export interface ServerConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Namespaces every Redis key, channel and queue (several installations can share one Redis). */
+  redisPrefix: string;
   jwtSecrets: string[];
   jwtTtlS: number;
   adminPassword: string | undefined;
@@ -83,6 +86,7 @@ export function loadServerConfig(env: Record<string, string | undefined>, role: 
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     jwtSecrets: list(e.JWT_SECRET),
     jwtTtlS: e.JWT_TTL_S,
     adminPassword: e.ADMIN_PASSWORD,

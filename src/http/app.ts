@@ -14,6 +14,7 @@ import { MAX_AGENT_MESSAGE_BYTES } from '../agents/protocol.js';
 import { authenticateAgentCredential } from '../agents/registration.js';
 import { nodeRoutes } from '../agents/routes.js';
 import { resultRoutes } from '../runs/routes.js';
+import { alertRoutes } from '../alerts/routes.js';
 import type { ResultHook } from '../runs/service.js';
 import { authRoutes } from '../auth/routes.js';
 import { auditRoutes } from '../audit/routes.js';
@@ -96,6 +97,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(nodeRoutes(ctx));
   await app.register(agentProtocolRoutes(ctx, hub, resultHooks));
   await app.register(resultRoutes(ctx));
+  await app.register(alertRoutes(ctx));
   for (const feature of options.features ?? []) await app.register(feature);
   return app;
 }

@@ -33,6 +33,8 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/agent/register': 'public',
   'GET /api/agent/ws': 'agent',
   'POST /api/agent/results': 'agent',
+  'GET /api/speed/alerts': 'viewer',
+  'POST /api/speed/alerts/:id/ack': 'operator',
 };
 
 describe('RBAC: every route × every role', () => {
