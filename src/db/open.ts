@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../config/env.js';
 import type { Database } from './port.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
@@ -45,7 +46,7 @@ function lockDataDir(dataDir: string): () => void {
   if (existsSync(lockFile)) {
     const pid = Number(readFileSync(lockFile, 'utf8').trim());
     if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`DATA_DIR ${dataDir} is in use by process ${pid}; stop it or choose another DATA_DIR`);
+      throw new ConfigError(`DATA_DIR: ${dataDir} is in use by process ${pid} (embedded storage is for one process); stop it or choose another DATA_DIR`);
     }
   }
   writeFileSync(lockFile, String(process.pid));
