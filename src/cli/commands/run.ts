@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdmin } from '../../app/bootstrap.js';
+import { seedDemo } from '../../demo/seed.js';
 import { openRuntime } from '../../app/runtime.js';
 import { startServer } from '../../app/server.js';
 import { startLocalAgent } from '../../app/local-agent.js';
@@ -20,6 +21,7 @@ export async function runServerProcess(config: ServerConfig, role: 'all' | 'serv
   try {
     if (role !== 'worker') {
       await ensureFirstAdmin(runtime.db, { adminPassword: config.adminPassword, dataDir: config.dataDir, log });
+      if (config.seedDemo) await seedDemo(runtime.db, log);
       app = await startServer(runtime);
     }
     if (role !== 'server') stopWorker = await startWorker(runtime);
