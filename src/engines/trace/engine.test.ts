@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, test } from 'node:test';
 import { engineContext } from '../../../test/helpers/engine-context.js';
+import { unprivilegedMtr } from '../../../test/helpers/unprivileged-mtr.js';
 import { requires } from '../../../test/helpers/tools.js';
 import { createTraceEngine } from './engine.js';
 import type { Hop } from './mtr-report.js';
@@ -60,13 +58,7 @@ describe('trace engine with the real mtr on loopback', requires('mtr'), () => {
 
   test('mtr without raw-socket permission fails at once, saying why', requires('netns'), async () => {
     // The real mtr as an unprivileged user with an mtr-packet copy that lacks CAP_NET_RAW.
-    const dir = mkdtempSync(path.join(tmpdir(), 'flux-mtr-'));
-    chmodSync(dir, 0o755);
-    copyFileSync(execFileSync('sh', ['-c', 'command -v mtr-packet'], { encoding: 'utf8' }).trim(), path.join(dir, 'mtr-packet'));
-    chmodSync(path.join(dir, 'mtr-packet'), 0o755);
-    const wrapper = path.join(dir, 'mtr');
-    writeFileSync(wrapper, `#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups env MTR_PACKET=${dir}/mtr-packet mtr "$@"\n`);
-    chmodSync(wrapper, 0o755);
+    const wrapper = unprivilegedMtr();
     const unprivileged = createTraceEngine({ mtrPath: wrapper, uid: 65534 });
     const t0 = performance.now();
     const result = await unprivileged(spec('127.0.0.1', { interval_ms: 1000 }), engineContext());
