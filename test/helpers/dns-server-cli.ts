@@ -4,7 +4,8 @@
 import { startDnsServer, type DnsServerOptions } from './dns-server.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as DnsServerOptions;
-const server = await startDnsServer(options);
+// Each answer's real hold time, so a test can tell the server's delay from the client's error.
+const server = await startDnsServer({ ...options, onAnswer: (heldMs) => process.stdout.write(`held ${heldMs.toFixed(3)}\n`) });
 process.stdout.write(`ready ${server.port}\n`);
 process.on('SIGTERM', () => {
   void server.close().then(() => process.exit(0));

@@ -3,7 +3,7 @@
 // against dig in the DNS engine test). Runs in process, or in a namespace through dns-server-cli.ts.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { decodeMessage, encodeResponse, type DnsRecord } from '../../src/engines/dns/codec.js';
+import { decodeMessage, encodeQuery, encodeResponse, type DnsRecord } from '../../src/engines/dns/codec.js';
 
 export interface DnsServerOptions {
   host?: string;
@@ -17,6 +17,8 @@ export interface DnsServerOptions {
   /** Answer every query with this rcode (e.g. 2 SERVFAIL, 5 REFUSED). */
   rcode?: number;
   records?: DnsRecord[];
+  /** Told how long each answer was really held (arrival → handed to the kernel), in ms. */
+  onAnswer?: (heldMs: number) => void;
 }
 
 export interface DnsServer {
@@ -55,10 +57,40 @@ function answer(query: Buffer, options: DnsServerOptions, overUdp: boolean): Buf
   return encodeResponse({ id: message.id, question, rcode: known ? 0 : 3, answers });
 }
 
+/**
+ * One query to ourselves before reporting ready, so the first measured answer is not slowed by
+ * cold code (lazy compilation of the decode/encode/send path) in a fresh server process.
+ */
+async function warmUp(host: string, port: number, options: DnsServerOptions): Promise<void> {
+  if (options.silent) return;
+  const client = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    client.on('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.send(encodeQuery({ id: 1, name: 'warm.up', type: 'A' }), port, host);
+  });
+  client.close();
+}
+
 export async function startDnsServer(options: DnsServerOptions = {}): Promise<DnsServer> {
   const host = options.host ?? '127.0.0.1';
   const queries = { udp: 0, tcp: 0 };
-  const later = (fn: () => void) => (options.delayMs ? setTimeout(fn, options.delayMs) : setImmediate(fn));
+  // Hold each answer for delayMs from its arrival, to a fraction of a millisecond: a timer gets
+  // close (timers fire up to a few ms late on a busy machine), then setImmediate turns finish it.
+  const later = (fn: () => void) => {
+    const arrived = performance.now();
+    const due = arrived + (options.delayMs ?? 0);
+    const spin = () => {
+      if (performance.now() < due) return void setImmediate(spin);
+      fn();
+      options.onAnswer?.(performance.now() - arrived);
+    };
+    if ((options.delayMs ?? 0) > 3) setTimeout(spin, (options.delayMs ?? 0) - 3);
+    else spin();
+  };
   const udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
   udp.on('message', (query, peer) => {
     queries.udp++;
@@ -90,6 +122,8 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     });
   });
   await new Promise<void>((resolve) => tcp.listen(port, host, resolve));
+  await warmUp(host, port, options);
+  queries.udp = 0;
   let closed = false;
   return {
     address: host,

@@ -8,6 +8,8 @@ export interface NsProcess {
   child: ChildProcess;
   /** What the process printed on its ready line. */
   ready: string;
+  /** Every complete line it printed so far. */
+  lines(): string[];
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export function startNodeIn(host: Host, script: string, args: string[], timeoutM
       resolve({
         child,
         ready: line,
+        lines: () => out.split('\n').slice(0, -1),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();

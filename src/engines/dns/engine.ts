@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { isIpAddress, parseResolver } from '../../measurements/validators.js';
 import { roundMs, startResult } from '../result-builder.js';
 import type { Engine } from '../types.js';
+import { warmSocketPaths } from '../warm-up.js';
 import { rcodeName, type DnsRecord } from './codec.js';
 import { encodeRdata } from './records.js';
 import { isResolvingRcode, median, rateResolution, type DnsRating } from './rating.js';
@@ -80,6 +81,7 @@ export function createDnsEngine(options: DnsEngineOptions = {}): Engine<'dns'> {
       }
       if (resolvers.length === 0) return result.failed(`no resolvers were given and ${resolvConfPath} lists no nameserver`);
     }
+    await warmSocketPaths();
     const method = { engine: 'dns', query_name: name, record_type: type, transport: 'udp, tcp when truncated', edns_udp_payload_bytes: 1232, recursion_desired: true, timeout_ms: spec.timeout_ms, resolvers_from: source, agent_version: ctx.agentVersion };
 
     const outcomes = await Promise.all(

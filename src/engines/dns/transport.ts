@@ -73,8 +73,11 @@ function udpExchange(address: string, port: number, query: Buffer, id: number, q
 
 function tcpExchange(address: string, port: number, query: Buffer, id: number, question: Question, deadlineMs: number, signal: AbortSignal): Promise<{ message: DnsMessage; ms: number } | { reason: string; timedOut: boolean }> {
   return new Promise((resolve) => {
-    const startedAt = performance.now();
     const socket = net.connect({ host: address, port });
+    let startedAt = performance.now();
+    socket.once('connectionAttempt', () => {
+      startedAt = performance.now();
+    });
     let buffered = Buffer.alloc(0);
     let done = false;
     const finish = (value: { message: DnsMessage; ms: number } | { reason: string; timedOut: boolean }) => {

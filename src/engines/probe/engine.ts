@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { roundMs, startResult } from '../result-builder.js';
 import type { Engine } from '../types.js';
+import { warmSocketPaths } from '../warm-up.js';
 import type { ProbeOutcome } from './outcome.js';
 import { udpPayload } from './payloads.js';
 import { tcpProbe } from './tcp.js';
@@ -52,6 +53,7 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): Engine<'pro
     const method: Record<string, unknown> = { engine: 'probe', protocol: spec.protocol, timeout_ms: spec.timeout_ms, agent_version: ctx.agentVersion };
     ctx.onProgress({ phase: 'probe', elapsed_ms: 0, message: `probing ${where}` });
 
+    await warmSocketPaths();
     const resolved = await resolve(spec.target, lookup, deadline, spec.timeout_ms);
     let outcome: ProbeOutcome;
     let address: string | undefined;

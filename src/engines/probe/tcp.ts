@@ -18,8 +18,12 @@ export function tcpProbe(address: string, port: number, deadline: number, timeou
       resolve(outcome);
     };
     const onAbort = () => finish({ state: 'error', reason: 'canceled', canceled: true });
-    const t0 = performance.now();
     const socket = net.connect({ host: address, port, noDelay: true });
+    // The clock starts when Node issues the connect (just before the SYN), not at socket set-up.
+    let t0 = performance.now();
+    socket.once('connectionAttempt', () => {
+      t0 = performance.now();
+    });
     const timer = setTimeout(() => finish({ state: 'filtered', reason: `no answer to the SYN within ${timeoutMs} ms: dropped by a firewall, or the host is down` }), Math.max(0, deadline - performance.now()));
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => finish({ state: 'open', connectMs: performance.now() - t0, reason: 'handshake completed' }));
