@@ -1,6 +1,7 @@
 import type { MeasurementKind } from '../measurements/kinds.js';
 import type { MeasurementResult } from '../measurements/job.js';
 import type { Metrics } from '../measurements/metrics.js';
+import type { Engine } from './types.js';
 
 /** Starts the clock of a measurement and builds its result, completed or failed, with both timestamps. */
 export function startResult(kind: MeasurementKind, target: string) {
@@ -28,4 +29,19 @@ export function startResult(kind: MeasurementKind, target: string) {
 /** Milliseconds rounded to microseconds: enough precision, no float noise on the wire. */
 export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/**
+ * Last line of defence for the contract "a failed measurement is a result": an unexpected
+ * exception (a bug) becomes a failed result naming the engine, instead of a lost job.
+ */
+export function neverThrows<K extends MeasurementKind>(kind: K, targetOf: (spec: Parameters<Engine<K>>[0]) => string, engine: Engine<K>): Engine<K> {
+  return async (spec, ctx) => {
+    try {
+      return await engine(spec, ctx);
+    } catch (error) {
+      ctx.log.error({ err: error, engine: kind }, 'engine threw');
+      return startResult(kind, targetOf(spec)).failed(`the ${kind} engine failed unexpectedly: ${(error as Error).message}`);
+    }
+  };
 }

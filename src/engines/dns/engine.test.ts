@@ -144,3 +144,14 @@ describe('reverseName', () => {
   ];
   for (const [address, name] of cases) test(`${address} → ${name}`, () => assert.equal(reverseName(address), name));
 });
+
+describe('dns engine: jobs that skipped the API validation', () => {
+  const cases: [Partial<{ hostname: string; record_type: string }>, string][] = [
+    [{ record_type: 'ANY' }, 'record_type ANY is not one of A, AAAA, CNAME, MX, TXT, NS, SOA, PTR, SRV'],
+    [{ hostname: `${'a'.repeat(64)}.example` }, 'hostname labels must be at most 63 characters'],
+    [{ hostname: '-x' }, "hostname must not start with '-' (it would be read as a program option)"],
+  ];
+  for (const [extra, error] of cases) {
+    test(error, async () => assert.equal((await dns(spec(['127.0.0.1:9'], extra), engineContext())).error, error));
+  }
+});

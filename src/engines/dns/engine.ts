@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import { isIpAddress, parseResolver } from '../../measurements/validators.js';
-import { roundMs, startResult } from '../result-builder.js';
+import { RECORD_TYPES } from '../../measurements/requests.js';
+import { hostnameError, isIpAddress, parseResolver } from '../../measurements/validators.js';
+import { neverThrows, roundMs, startResult } from '../result-builder.js';
 import type { Engine } from '../types.js';
 import { warmSocketPaths } from '../warm-up.js';
 import { rcodeName, type DnsRecord } from './codec.js';
@@ -66,10 +67,15 @@ async function askOne(resolver: string, name: string, type: string, timeoutMs: n
  */
 export function createDnsEngine(options: DnsEngineOptions = {}): Engine<'dns'> {
   const resolvConfPath = options.resolvConfPath ?? '/etc/resolv.conf';
-  return async (spec, ctx) => {
+  return neverThrows('dns', (spec) => spec.hostname, async (spec, ctx) => {
     const result = startResult('dns', spec.hostname);
     const type = spec.record_type.toUpperCase();
-    const name = type === 'PTR' && isIpAddress(spec.hostname) ? reverseName(spec.hostname) : spec.hostname;
+    // Jobs are validated at the API; a schedule or a hand-made job is checked again here.
+    if (!(RECORD_TYPES as readonly string[]).includes(type)) return result.failed(`record_type ${spec.record_type} is not one of ${RECORD_TYPES.join(', ')}`);
+    const ptrOfAddress = type === 'PTR' && isIpAddress(spec.hostname);
+    const invalid = ptrOfAddress ? undefined : hostnameError(spec.hostname);
+    if (invalid) return result.failed(`hostname ${invalid}`);
+    const name = ptrOfAddress ? reverseName(spec.hostname) : spec.hostname;
     let resolvers = spec.resolvers;
     let source = 'request';
     if (resolvers.length === 0) {
@@ -101,5 +107,5 @@ export function createDnsEngine(options: DnsEngineOptions = {}): Engine<'dns'> {
       return result.failed(`no resolver resolved ${name}: ${outcomes.map((o) => `${o.resolver} ${o.reason ?? 'no answer'}`).join('; ')}`, details, method);
     }
     return result.completed({ resolve_ms: roundMs(resolveMs) }, details, method);
-  };
+  });
 }

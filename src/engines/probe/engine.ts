@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { roundMs, startResult } from '../result-builder.js';
+import { targetError } from '../../measurements/validators.js';
+import { neverThrows, roundMs, startResult } from '../result-builder.js';
 import type { Engine } from '../types.js';
 import { warmSocketPaths } from '../warm-up.js';
 import type { ProbeOutcome } from './outcome.js';
@@ -46,8 +47,10 @@ async function resolve(target: string, lookup: Lookup, deadline: number, timeout
  */
 export function createProbeEngine(options: ProbeEngineOptions = {}): Engine<'probe'> {
   const lookup = options.lookup ?? systemLookup;
-  return async (spec, ctx) => {
+  return neverThrows('probe', (spec) => spec.target, async (spec, ctx) => {
     const result = startResult('probe', spec.target);
+    const invalid = targetError(spec.target);
+    if (invalid) return result.failed(`target ${invalid}`);
     const deadline = performance.now() + spec.timeout_ms;
     const where = `${spec.protocol}/${spec.port} on ${spec.target}`;
     const method: Record<string, unknown> = { engine: 'probe', protocol: spec.protocol, timeout_ms: spec.timeout_ms, agent_version: ctx.agentVersion };
@@ -88,5 +91,5 @@ export function createProbeEngine(options: ProbeEngineOptions = {}): Engine<'pro
     if (outcome.state === 'open|filtered') return result.completed({}, details, method);
     const at = address && address !== spec.target ? ` (${address})` : '';
     return result.failed(`${where}${at} is ${outcome.state}: ${outcome.reason}`, details, method);
-  };
+  });
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { targetError } from '../../measurements/validators.js';
-import { roundMs, startResult } from '../result-builder.js';
+import { neverThrows, roundMs, startResult } from '../result-builder.js';
 import type { Engine } from '../types.js';
 import { explainMtrFailure, mtrArgs } from './mtr-args.js';
 import { mtrVersion } from './mtr-version.js';
@@ -75,7 +75,7 @@ export function createTraceEngine(options: TraceEngineOptions = {}): Engine<'tra
   const lookup: Lookup = options.lookup ?? ((hostname) => dnsLookup(hostname));
   const uid = options.uid ?? process.getuid?.() ?? 0;
   const graceS = options.graceS ?? 5;
-  return async (spec, ctx) => {
+  return neverThrows('trace', (spec) => spec.target, async (spec, ctx) => {
     const result = startResult('trace', spec.target);
     const invalid = targetError(spec.target);
     if (invalid) return result.failed(`target ${invalid}`);
@@ -127,5 +127,5 @@ export function createTraceEngine(options: TraceEngineOptions = {}): Engine<'tra
       ? { loss_pct: final.loss_pct, ...(final.avg_ms !== null ? { latency_ms: final.avg_ms } : {}), ...(final.jitter_ms !== null ? { jitter_ms: final.jitter_ms } : {}) }
       : { loss_pct: 100 };
     return result.completed(metrics, details, method);
-  };
+  });
 }
