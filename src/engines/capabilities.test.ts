@@ -3,7 +3,8 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, test } from 'node:test';
 import { unprivilegedMtr } from '../../test/helpers/unprivileged-mtr.js';
 import { requires } from '../../test/helpers/tools.js';
-import { detectDiagnosticCapabilities, routableIpv6Addresses } from './capabilities.js';
+import { Value } from 'typebox/value';
+import { DiagnosticCapabilities, detectDiagnosticCapabilities, routableIpv6Addresses } from './capabilities.js';
 
 const v6 = (address: string, internal = false) => ({ address, family: 'IPv6', internal, netmask: '', mac: '', cidr: null, scopeid: 0 }) as NetworkInterfaceInfo;
 const v4 = (address: string) => ({ address, family: 'IPv4', internal: false, netmask: '', mac: '', cidr: null }) as NetworkInterfaceInfo;
@@ -28,6 +29,7 @@ describe('detectDiagnosticCapabilities', () => {
     assert.match(caps.mtr.version!, /^\d+\.\d+/);
     assert.equal(caps.mtr.subsecond_interval, process.getuid?.() === 0);
     assert.equal(typeof caps.ipv6.loopback, 'boolean');
+    assert.ok(Value.Check(DiagnosticCapabilities, caps), 'matches the hello schema');
   });
 
   test('IPv6 from the interfaces it is given', async () => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { Type, type Static } from 'typebox';
 import { MtrOutputError, parseMtrReport } from './trace/mtr-report.js';
 import { explainMtrFailure } from './trace/mtr-args.js';
 import { mtrVersion } from './trace/mtr-version.js';
@@ -9,24 +10,26 @@ import { mtrVersion } from './trace/mtr-version.js';
  * What this host can do for the diagnostic engines, found by trying rather than assuming: the
  * agent sends it in its hello so the server can refuse a job a host cannot run, with the reason.
  */
-export interface DiagnosticCapabilities {
-  mtr: {
-    present: boolean;
-    version: string | null;
+export const DiagnosticCapabilities = Type.Object({
+  mtr: Type.Object({
+    present: Type.Boolean(),
+    version: Type.Union([Type.String(), Type.Null()]),
     /** A real one-probe trace to 127.0.0.1 worked (mtr-packet may open raw sockets). */
-    raw_sockets: boolean;
+    raw_sockets: Type.Boolean(),
     /** interval_ms below 1000 (mtr allows it only for root). */
-    subsecond_interval: boolean;
-    reason?: string;
-  };
-  ipv6: {
+    subsecond_interval: Type.Boolean(),
+    /** Why mtr cannot be used, when it cannot. */
+    reason: Type.Optional(Type.String()),
+  }),
+  ipv6: Type.Object({
     /** A UDP socket could bind ::1. */
-    loopback: boolean;
+    loopback: Type.Boolean(),
     /** The host has a global or unique-local (ULA) IPv6 address, so it can reach IPv6 targets. */
-    global: boolean;
-    addresses: string[];
-  };
-}
+    global: Type.Boolean(),
+    addresses: Type.Array(Type.String()),
+  }),
+});
+export type DiagnosticCapabilities = Static<typeof DiagnosticCapabilities>;
 
 export interface CapabilityOptions {
   mtrPath?: string;
