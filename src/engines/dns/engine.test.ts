@@ -107,6 +107,19 @@ describe('dns engine against real DNS servers on loopback', () => {
     assert.deepEqual((ptr.details.resolvers as ResolverOutcome[])[0]!.answers!.map((a) => a.data), ['api.internal.example.com.']);
   });
 
+  test('an IPv6 resolver as [addr]:port, AAAA answers', async (t) => {
+    let v6: DnsServer;
+    try {
+      v6 = await server({ host: '::1' });
+    } catch {
+      return t.skip('IPv6 loopback is not available');
+    }
+    const result = await dns(spec([`[::1]:${v6.port}`], { record_type: 'AAAA' }), engineContext());
+    const outcome = (result.details.resolvers as ResolverOutcome[])[0]!;
+    assert.equal(outcome.address, '::1');
+    assert.deepEqual(outcome.answers!.map((a) => a.data), ['2001:db8::10']);
+  });
+
   test('abort stops every query at once', async () => {
     const silent = await server({ silent: true });
     const controller = new AbortController();
