@@ -52,6 +52,7 @@ function udpExchange(address: string, port: number, query: Buffer, id: number, q
     const onAbort = () => finish({ reason: 'canceled', timedOut: false });
     const timer = setTimeout(() => finish({ reason: 'timeout', timedOut: true }), Math.max(0, deadlineMs - performance.now()));
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     socket.on('error', (error) => finish({ reason: socketProblem(error, 'udp'), timedOut: false }));
     socket.on('message', (data) => {
       const at = performance.now();
@@ -91,6 +92,7 @@ function tcpExchange(address: string, port: number, query: Buffer, id: number, q
     const onAbort = () => finish({ reason: 'canceled', timedOut: false });
     const timer = setTimeout(() => finish({ reason: 'timeout', timedOut: true }), Math.max(0, deadlineMs - performance.now()));
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     socket.on('error', (error) => finish({ reason: socketProblem(error, 'tcp'), timedOut: false }));
     socket.on('connect', () => {
       const length = Buffer.alloc(2);

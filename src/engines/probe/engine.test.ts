@@ -104,7 +104,9 @@ describe('probe engine on loopback', () => {
     assert.equal(result.status, 'completed');
     assert.equal(result.details.state, 'open|filtered');
     assert.equal(result.details.reachable, null);
-    assert.ok(Math.abs(elapsed - 300) < 50, `took ${elapsed} ms`);
+    // Never early; the ±50 ms bound is asserted in the serial fidelity suite, where no other test
+    // file shares the CPU.
+    assert.ok(elapsed >= 299 && elapsed < 400, `took ${elapsed} ms`);
   });
 
   test('a name that does not resolve', async () => {
@@ -118,7 +120,8 @@ describe('probe engine on loopback', () => {
     const stuck = createProbeEngine({ lookup: () => new Promise(() => {}) });
     const t0 = performance.now();
     const result = await stuck(spec('slow.internal', 80, 'tcp', 200), engineContext());
-    assert.ok(Math.abs(performance.now() - t0 - 200) < 50);
+    const elapsed = performance.now() - t0;
+    assert.ok(elapsed >= 199 && elapsed < 300, `took ${elapsed} ms`);
     assert.equal(result.details.reason, 'the name lookup did not finish within 200 ms');
   });
 
@@ -144,4 +147,13 @@ describe('udpPayload', () => {
     assert.equal(payload[0], 0x23);
   });
   test('other ports get an empty datagram', () => assert.equal(udpPayload(9999).payload.length, 0));
+});
+
+test('a job whose signal is already aborted ends at once', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const t0 = performance.now();
+  const result = await probe(spec('127.0.0.1', 9, 'udp', 5000), engineContext(controller.signal));
+  assert.ok(performance.now() - t0 < 200);
+  assert.equal(result.error, 'canceled before the probe finished');
 });

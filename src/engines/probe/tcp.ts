@@ -26,6 +26,7 @@ export function tcpProbe(address: string, port: number, deadline: number, timeou
     });
     const timer = setTimeout(() => finish({ state: 'filtered', reason: `no answer to the SYN within ${timeoutMs} ms: dropped by a firewall, or the host is down` }), Math.max(0, deadline - performance.now()));
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     socket.once('connect', () => finish({ state: 'open', connectMs: performance.now() - t0, reason: 'handshake completed' }));
     socket.once('error', (error) => finish(fromSocketError(error, 'tcp')));
   });

@@ -25,6 +25,7 @@ export function udpProbe(address: string, family: 4 | 6, port: number, payload: 
       Math.max(0, deadline - performance.now()),
     );
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     socket.on('message', () => finish({ state: 'open', replyMs: performance.now() - sentAt, reason: 'the service replied' }));
     socket.on('error', (error) => finish(fromSocketError(error, 'udp')));
     socket.connect(port, address, () => {

@@ -46,6 +46,7 @@ function runMtr(mtrPath: string, args: string[], signal: AbortSignal, onTick: ()
       setTimeout(() => child.kill('SIGKILL'), 1000).unref();
     };
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       if (stdout.length < MAX_STDOUT_BYTES) stdout += chunk;
     });
