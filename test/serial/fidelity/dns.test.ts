@@ -20,15 +20,13 @@ const RESOLVERS = [
 
 describe('dns fidelity', requires('netns'), () => {
   let net: LineTopology;
-  const servers: NsProcess[] = [];
+  let servers: NsProcess;
   before(async () => {
     net = await createLineTopology();
-    for (const { port, delayMs, silent } of RESOLVERS) {
-      servers.push(await startNodeIn(net.server, 'test/helpers/dns-server-cli.ts', [JSON.stringify({ host: net.serverAddress, port, delayMs, silent })]));
-    }
+    servers = await startNodeIn(net.server, 'test/helpers/dns-server-cli.ts', [JSON.stringify(RESOLVERS.map(({ port, delayMs, silent }) => ({ host: net.serverAddress, port, delayMs, silent })))]);
   });
   after(async () => {
-    for (const server of servers) await server.stop();
+    await servers?.stop();
     await net?.destroy();
   });
 
@@ -43,7 +41,7 @@ describe('dns fidelity', requires('netns'), () => {
     const times: number[][] = RESOLVERS.map(() => []);
     // Measured minus the server's real hold: what the agent adds (network RTT, its own scheduling).
     const errors: number[] = [];
-    const heldBy = (i: number) => Number(servers[i]!.lines().filter((l) => l.startsWith('held ')).at(-1)!.split(' ')[1]);
+    const heldBy = (i: number) => Number(servers.lines().filter((l) => l.startsWith(`held ${RESOLVERS[i]!.port} `)).at(-1)!.split(' ')[2]);
     for (let round = 1; round <= ROUNDS; round++) {
       const { result, wall_ms } = await runEngineIn(net.client, { kind: 'dns', spec: { hostname: 'api.internal.example.com', resolvers, record_type: 'A', timeout_ms: 1000 } });
       const outcomes = result.details.resolvers as ResolverOutcome[];
