@@ -38,15 +38,24 @@ describe('probe fidelity', requires('netns', 'nft'), () => {
     ['udp closed', UDP_CLOSED, 'udp', 'closed', 'failed'],
   ];
   for (const [name, port, protocol, state, status] of cases) {
-    test(`${name}: recognised at once`, async (t) => {
-      const { result, wall_ms } = await probe(port, protocol);
+    test(`${name}: recognised at once, not at the timeout`, async (t) => {
+      const { result, wall_ms } = await probe(port, protocol, 2000);
       assert.equal(result.details.state, state, result.error);
       assert.equal(result.status, status);
-      assert.ok(wall_ms < 100, `answered in ${wall_ms} ms, not at the timeout`);
-      if (name === 'tcp open') assert.ok(result.metrics.connect_ms! > 0 && result.metrics.connect_ms! < 5);
-      t.diagnostic(`fidelity probe ${name}: state ${result.details.state} in ${wall_ms.toFixed(2)} ms${result.metrics.connect_ms !== undefined ? `, connect_ms ${result.metrics.connect_ms}` : ''}`);
+      assert.ok(wall_ms < 500, `answered in ${wall_ms} ms`);
+      t.diagnostic(`fidelity probe ${name}: state ${result.details.state} in ${wall_ms.toFixed(2)} ms (first probe of a process, warm-up included)`);
     });
   }
+
+  // connect_ms is the handshake: on this path (RTT 0.1-0.3 ms by ping) it must be well under
+  // 2 ms in the best of five probes; a loaded machine may slow any single one.
+  test('tcp open: connect_ms is the path’s round trip', async (t) => {
+    const figures: number[] = [];
+    for (let i = 0; i < 5; i++) figures.push((await probe(TCP_OPEN, 'tcp')).result.metrics.connect_ms!);
+    figures.sort((a, b) => a - b);
+    assert.ok(figures[0]! > 0 && figures[0]! < 2, `best connect_ms ${figures[0]}`);
+    t.diagnostic(`fidelity probe tcp connect_ms over 5 probes: min ${figures[0]}, median ${figures[2]}, max ${figures[4]} ms`);
+  });
 
   for (const timeoutMs of [250, 1000, 2000]) {
     for (const [protocol, port, state] of [['tcp', TCP_FILTERED, 'filtered'], ['udp', UDP_FILTERED, 'open|filtered']] as const) {
