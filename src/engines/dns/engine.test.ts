@@ -46,9 +46,10 @@ describe('dns engine against real DNS servers on loopback', () => {
     const delays = [0, 12, 50, 150];
     const resolvers = await Promise.all(delays.map((delayMs) => server({ delayMs })));
     const silent = await server({ silent: true });
+    const silent2 = await server({ silent: true });
     const ctx = engineContext();
     const t0 = performance.now();
-    const result = await dns(spec([...resolvers.map(at), at(silent)], { timeout_ms: 400 }), ctx);
+    const result = await dns(spec([...resolvers.map(at), at(silent), at(silent2)], { timeout_ms: 400 }), ctx);
     const elapsed = performance.now() - t0;
     const outcomes = result.details.resolvers as ResolverOutcome[];
     // Exact bands are asserted in the serial fidelity suite; here other test files share the CPU,
@@ -58,14 +59,15 @@ describe('dns engine against real DNS servers on loopback', () => {
       assert.ok(outcomes[i]!.response_ms! >= delayMs, `${outcomes[i]!.response_ms} ms ≥ ${delayMs} ms`);
       assert.equal(outcomes[i]!.rating, rateResolution(outcomes[i]!.response_ms));
     }
-    assert.deepEqual(outcomes.slice(2).map((o) => o.rating), ['SLOW', 'CRITICAL', 'CRITICAL']);
+    assert.deepEqual(outcomes.slice(3).map((o) => o.rating), ['CRITICAL', 'CRITICAL', 'CRITICAL']);
     assert.equal(outcomes[4]!.reason, 'no answer within 400 ms over UDP');
-    assert.ok(elapsed < 400 + 100, `queries run concurrently (took ${elapsed} ms)`);
+    // One after the other they would take over 1000 ms (two timeouts and the delays).
+    assert.ok(elapsed < 900, `queries run concurrently (took ${elapsed} ms)`);
     // Median of the four that answered (the 150 ms one answered too: slow is still an answer).
     const times = outcomes.slice(0, 4).map((o) => o.response_ms!).sort((a, b) => a - b);
     assert.equal(result.metrics.resolve_ms, Math.round(((times[1]! + times[2]!) / 2) * 1000) / 1000);
-    assert.equal(ctx.progress.length, 5);
-    assert.equal((result.details.ratings as Record<string, number>).CRITICAL, 2);
+    assert.equal(ctx.progress.length, 6);
+    assert.equal((result.details.ratings as Record<string, number>).CRITICAL, 3);
   });
 
   test('a truncated UDP answer is fetched again over TCP', async () => {
@@ -126,7 +128,7 @@ describe('dns engine against real DNS servers on loopback', () => {
     setTimeout(() => controller.abort(), 50);
     const t0 = performance.now();
     const result = await dns(spec([at(silent), at(silent)], { timeout_ms: 5000 }), engineContext(controller.signal));
-    assert.ok(performance.now() - t0 < 500);
+    assert.ok(performance.now() - t0 < 2000);
     assert.equal(result.status, 'failed');
     assert.match(result.error!, /canceled/);
   });

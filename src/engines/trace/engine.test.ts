@@ -50,7 +50,7 @@ describe('trace engine with the real mtr on loopback', requires('mtr'), () => {
     setTimeout(() => controller.abort(), 300);
     const t0 = performance.now();
     const result = await trace(spec('127.0.0.93', { count: 100, interval_ms: 1000 }), engineContext(controller.signal));
-    assert.ok(performance.now() - t0 < 1500);
+    assert.ok(performance.now() - t0 < 5000, 'long before the 100 s the trace would take');
     assert.equal(result.error, 'canceled before mtr finished');
     const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     assert.ok(!processes.includes('127.0.0.93'), 'mtr is gone');
@@ -62,7 +62,7 @@ describe('trace engine with the real mtr on loopback', requires('mtr'), () => {
     const unprivileged = createTraceEngine({ mtrPath: wrapper, uid: 65534 });
     const t0 = performance.now();
     const result = await unprivileged(spec('127.0.0.1', { interval_ms: 1000 }), engineContext());
-    assert.ok(performance.now() - t0 < 1000, 'immediately');
+    assert.ok(performance.now() - t0 < 2500, 'immediately, not after the 3 cycles and grace time a run takes');
     assert.equal(result.status, 'failed');
     assert.match(result.error!, /^mtr cannot open raw sockets on this agent .*setcap cap_net_raw\+ep/);
   });
@@ -73,7 +73,7 @@ describe('trace engine: failures before mtr runs', () => {
     const t0 = performance.now();
     const result = await createTraceEngine({ mtrPath: '/nonexistent/mtr' })(spec('127.0.0.1'), engineContext());
     assert.equal(result.error, 'mtr is not installed on this agent (apt-get install mtr-tiny)');
-    assert.ok(performance.now() - t0 < 500);
+    assert.ok(performance.now() - t0 < 2000);
   });
   test('sub-second interval on a non-root agent', async () => {
     const result = await createTraceEngine({ uid: 1000 })(spec('127.0.0.1'), engineContext());
