@@ -1,6 +1,9 @@
 import type { MeasurementKind } from '../measurements/kinds.js';
 import type { MeasurementJob, MeasurementResult } from '../measurements/job.js';
 import type { Engine, EngineContext } from './types.js';
+import { createDnsEngine } from './dns/engine.js';
+import { createProbeEngine } from './probe/engine.js';
+import { createTraceEngine } from './trace/engine.js';
 
 function notYetAvailable(kind: MeasurementKind): Engine<MeasurementKind> {
   return async (spec) => {
@@ -12,9 +15,9 @@ function notYetAvailable(kind: MeasurementKind): Engine<MeasurementKind> {
 /** One engine per kind; adding an engine is a folder, a schema branch and a line here. */
 export const ENGINES = {
   speedtest: notYetAvailable('speedtest'),
-  trace: notYetAvailable('trace'),
-  probe: notYetAvailable('probe'),
-  dns: notYetAvailable('dns'),
+  trace: createTraceEngine(),
+  probe: createProbeEngine(),
+  dns: createDnsEngine(),
 } satisfies { [K in MeasurementKind]: Engine<K> | Engine<MeasurementKind> };
 
 /** Runs a job on its engine. Never throws for a measurement that fails: that is a failed result. */

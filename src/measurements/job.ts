@@ -46,6 +46,8 @@ export const TraceJobSpec = Type.Object({
   max_hops: Type.Integer({ minimum: 1, maximum: 64 }),
   protocol: Type.Union([Type.Literal('icmp'), Type.Literal('udp'), Type.Literal('tcp')]),
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  /** Show each hop's reverse DNS name beside its address (mtr -b). Off unless set: a PTR query per hop goes to the agent's resolver. */
+  reverse_dns: Type.Optional(Type.Boolean()),
 });
 
 export const ProbeJobSpec = Type.Object({

@@ -46,6 +46,11 @@ export interface LineTopology {
   shape(link: Link, side: 'a' | 'b', rateMbit: number): Promise<void>;
   /** Drop a share of packets leaving a host's interface (nftables numgen random). */
   dropRandom(host: Host, ifname: string, percent: number): Promise<void>;
+  /**
+   * Drop a share of the ICMP messages of one type that a host itself sends (output hook): a router
+   * that rate-limits its time-exceeded answers shows loss at its own hop in a trace, and only there.
+   */
+  dropIcmpOut(host: Host, type: 'time-exceeded' | 'destination-unreachable' | 'echo-reply', percent: number): Promise<void>;
   /** Drop everything arriving at a host for a protocol/port (a firewall that stays silent). */
   dropInput(host: Host, protocol: 'tcp' | 'udp', port: number): Promise<void>;
   clearNft(host: Host): Promise<void>;
@@ -118,6 +123,13 @@ export async function createLineTopology(): Promise<LineTopology> {
         await sh('ip', ['netns', 'exec', h.ns, 'nft', 'add', 'chain', 'inet', table, 'out', '{ type filter hook postrouting priority 0 ; }']);
         // numgen random mod 10000 < percent*100 → drop
         await sh('ip', ['netns', 'exec', h.ns, 'nft', 'add', 'rule', 'inet', table, 'out', 'oifname', ifname, 'numgen', 'random', 'mod', '10000', '<', String(Math.round(percent * 100)), 'drop']);
+      },
+      async dropIcmpOut(h, type, percent) {
+        const table = 'fluxtest';
+        await sh('ip', ['netns', 'exec', h.ns, 'nft', 'add', 'table', 'inet', table]);
+        await sh('ip', ['netns', 'exec', h.ns, 'nft', 'add', 'chain', 'inet', table, 'localout', '{ type filter hook output priority 0 ; }']);
+        const share = percent >= 100 ? [] : ['numgen', 'random', 'mod', '10000', '<', String(Math.round(percent * 100))];
+        await sh('ip', ['netns', 'exec', h.ns, 'nft', 'add', 'rule', 'inet', table, 'localout', 'icmp', 'type', type, ...share, 'drop']);
       },
       async dropInput(h, protocol, port) {
         const table = 'fluxtest';
