@@ -10,13 +10,12 @@ export const AGENT_PROTOCOL_VERSION = 1;
 /** Larger messages are refused and the connection closed (a result with a long trace fits easily). */
 export const MAX_AGENT_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-export const AgentCapabilities = Type.Object({
-  iperf3: Type.Optional(Type.Boolean()),
-  iperf3_version: Type.Optional(Type.String()),
-  mtr: Type.Optional(Type.Boolean()),
-  mtr_raw_sockets: Type.Optional(Type.Boolean()),
-  ipv6: Type.Optional(Type.Boolean()),
-}, { additionalProperties: true });
+/**
+ * What the agent's host can measure, found by trying (see src/engines/capabilities.ts):
+ * `mtr` {present, version, raw_sockets, subsecond_interval, reason}, `ipv6` {loopback, global,
+ * addresses}, `iperf3` {present, version}. Open-ended so newer agents may report more.
+ */
+export const AgentCapabilities = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown());
 export type AgentCapabilities = Static<typeof AgentCapabilities>;
 
 export const AgentListen = Type.Object({

@@ -15,6 +15,9 @@ import { authenticateAgentCredential } from '../agents/registration.js';
 import { nodeRoutes } from '../agents/routes.js';
 import { resultRoutes } from '../runs/routes.js';
 import { alertRoutes } from '../alerts/routes.js';
+import { diagnosticRoutes } from '../measurements/routes.js';
+import { recordPathChange } from '../paths/hook.js';
+import { pathChangeRoutes } from '../paths/routes.js';
 import type { ResultHook } from '../runs/service.js';
 import { authRoutes } from '../auth/routes.js';
 import { auditRoutes } from '../audit/routes.js';
@@ -90,7 +93,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(authRoutes(ctx));
   await app.register(userRoutes(ctx));
   await app.register(auditRoutes(ctx));
-  const resultHooks = options.resultHooks ?? [];
+  const resultHooks = [recordPathChange, ...(options.resultHooks ?? [])];
   const hub = new AgentHub(ctx, { resultHooks });
   app.decorate('agentHub', hub);
   app.addHook('onClose', () => hub.close());
@@ -98,6 +101,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(agentProtocolRoutes(ctx, hub, resultHooks));
   await app.register(resultRoutes(ctx));
   await app.register(alertRoutes(ctx));
+  await app.register(diagnosticRoutes(ctx));
+  await app.register(pathChangeRoutes(ctx));
   for (const feature of options.features ?? []) await app.register(feature);
   return app;
 }

@@ -40,13 +40,13 @@ for (const backend of appBackends()) {
       const before = (await nodes()).find((n) => n.name === 'HQ-CORE');
       assert.equal(before?.state, 'NEVER_CONNECTED');
       const client = await ProtocolClient.connect(baseUrl, reg.body.credential);
-      const welcome = await client.hello({ version: '9.9.9', capabilities: { iperf3: true, mtr: true, mtr_raw_sockets: true, ipv6: false } });
+      const welcome = await client.hello({ version: '9.9.9', capabilities: { iperf3: { present: true, version: 'iperf 3.12' }, mtr: { present: true, raw_sockets: true }, ipv6: { loopback: true, global: false, addresses: [] } } });
       assert.equal(welcome.name, 'HQ-CORE');
       assert.equal(welcome.heartbeat_s, 15);
       const node = await until(async () => (await nodes()).find((n) => n.name === 'HQ-CORE' && n.state === 'ONLINE'));
       assert.equal(node.version, '9.9.9');
       assert.equal(node.location, 'Dallas, TX');
-      assert.deepEqual(node.capabilities, { iperf3: true, mtr: true, mtr_raw_sockets: true, ipv6: false });
+      assert.deepEqual(node.capabilities, { iperf3: { present: true, version: 'iperf 3.12' }, mtr: { present: true, raw_sockets: true }, ipv6: { loopback: true, global: false, addresses: [] } });
       client.close();
     });
 

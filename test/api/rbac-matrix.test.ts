@@ -34,6 +34,10 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/agent/ws': 'agent',
   'POST /api/agent/results': 'agent',
   'GET /api/speed/alerts': 'viewer',
+  'POST /api/speed/trace': 'operator',
+  'POST /api/speed/probe': 'operator',
+  'POST /api/speed/dns': 'operator',
+  'GET /api/speed/path-changes': 'viewer',
   'POST /api/speed/alerts/:id/ack': 'operator',
 };
 
