@@ -38,6 +38,10 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/speed/probe': 'operator',
   'POST /api/speed/dns': 'operator',
   'GET /api/speed/path-changes': 'viewer',
+  'GET /api/speed/targets': 'viewer',
+  'POST /api/speed/targets': 'admin',
+  'PUT /api/speed/targets/:id': 'admin',
+  'DELETE /api/speed/targets/:id': 'admin',
   'POST /api/speed/alerts/:id/ack': 'operator',
 };
 
