@@ -142,7 +142,7 @@ describe('speed endpoints on the main server (agent credential required)', () =>
   let t: TestApp;
   before(async () => {
     const authenticateAgent = async (credential: string) => (credential === AGENT_CREDENTIAL ? { kind: 'agent' as const, agentId: 'a1', agentName: 'BRANCH-01' } : null);
-    t = await createTestApp({ app: { features: [speedRoutes({ access: 'agent' })], authenticateAgent } });
+    t = await createTestApp({ app: { features: [async (app) => { await app.register(speedRoutes({ access: 'agent' })); }], authenticateAgent } });
   });
   after(() => t.close());
 
