@@ -1,5 +1,6 @@
 import type { MeasurementKind } from '../measurements/kinds.js';
 import type { MeasurementJob, MeasurementResult } from '../measurements/job.js';
+import { speedtestEngine } from './speedtest/index.js';
 import type { Engine, EngineContext } from './types.js';
 
 function notYetAvailable(kind: MeasurementKind): Engine<MeasurementKind> {
@@ -11,7 +12,7 @@ function notYetAvailable(kind: MeasurementKind): Engine<MeasurementKind> {
 
 /** One engine per kind; adding an engine is a folder, a schema branch and a line here. */
 export const ENGINES = {
-  speedtest: notYetAvailable('speedtest'),
+  speedtest: speedtestEngine,
   trace: notYetAvailable('trace'),
   probe: notYetAvailable('probe'),
   dns: notYetAvailable('dns'),

@@ -1,0 +1,227 @@
+import type { Agent, ClientRequest } from 'node:http';
+import type { LookupFunction } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { randomBuffer } from '../../speed-server/random-stream.js';
+import type { ByteSample } from '../stats/index.js';
+import { CanceledError } from './abort.js';
+import { httpFailure, keepAliveAgent, rawRequest, targetHeaders } from './http-target.js';
+
+export type Direction = 'download' | 'upload';
+
+/** A measurement that could not be made, in words for the result's `error`. */
+export class PhaseError extends Error {
+  override name = 'PhaseError';
+}
+
+export interface HttpEndpoints {
+  downloadUrl: string | undefined;
+  uploadUrl: string | undefined;
+  /** Our own /speed/upload: a streamed (chunked) body answered with the server's count. */
+  uploadIsOurs: boolean;
+  authorization: string | undefined;
+  /** The resolved address every connection goes to (recorded in the result). */
+  address: string;
+}
+
+export interface HttpPhasePlan {
+  directions: Direction[];
+  streams: number;
+  warmupMs: number;
+  durationMs: number;
+  sampleIntervalMs: number;
+  /** Size of one download request; streams ask again when one completes. */
+  downloadRequestBytes: number;
+  /** Size of one upload to a third-party URL (our endpoint takes one streamed body per phase). */
+  uploadRequestBytes: number;
+  /** Longest wait for a streamed upload to drain and be answered once the phase ends. */
+  drainTimeoutMs: number;
+}
+
+export interface HttpPhaseRun {
+  samples: Record<Direction, ByteSample[]>;
+  /** Payload bytes per direction over the whole phase, warm-up included. */
+  totalBytes: Record<Direction, number>;
+  requests: Record<Direction, number>;
+  /** Upload bytes our server said it received (absent for third-party sinks). */
+  serverConfirmedUploadBytes: number | undefined;
+  elapsedMs: number;
+}
+
+/** Every connection to the address resolved once at the start, whatever DNS says meanwhile. */
+function pinnedLookup(address: string): LookupFunction {
+  const family = isIPv6(address) ? 6 : 4;
+  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as LookupFunction;
+}
+
+interface StreamContext {
+  stopped: boolean;
+  live: Set<ClientRequest>;
+  agent: Agent;
+  lookup: LookupFunction;
+  endpoints: HttpEndpoints;
+  plan: HttpPhasePlan;
+}
+
+/**
+ * One measured phase over HTTP: N parallel keep-alive streams per direction (both directions
+ * at once for full duplex), bytes counted as they pass the socket, and a sample of every
+ * counter each `sampleIntervalMs`. Ends `warmupMs + durationMs` after the streams start.
+ */
+export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan, signal: AbortSignal, onTick: (tMs: number, bytes: Record<Direction, number>) => void): Promise<HttpPhaseRun> {
+  if (signal.aborted) throw new CanceledError();
+  const counters: Record<Direction, number> = { download: 0, upload: 0 };
+  const requests: Record<Direction, number> = { download: 0, upload: 0 };
+  const samples: Record<Direction, ByteSample[]> = { download: [{ tMs: 0, bytes: 0 }], upload: [{ tMs: 0, bytes: 0 }] };
+  const serverBytes = { value: 0, known: endpoints.uploadIsOurs };
+  const contexts: StreamContext[] = [];
+  const workers: Promise<void>[] = [];
+  let failure: Error | undefined;
+  let wake: () => void = () => {};
+  const fail = (error: Error) => {
+    failure ??= error;
+    wake();
+  };
+
+  const t0 = performance.now();
+  for (const direction of plan.directions) {
+    const url = direction === 'download' ? endpoints.downloadUrl : endpoints.uploadUrl;
+    if (!url) throw new PhaseError(`no ${direction} URL for this target`);
+    // One pool per direction: a full-duplex test never queues an upload behind a download.
+    const context: StreamContext = { stopped: false, live: new Set(), agent: keepAliveAgent(url, plan.streams), lookup: pinnedLookup(endpoints.address), endpoints, plan };
+    contexts.push(context);
+    for (let i = 0; i < plan.streams; i++) {
+      const loop = direction === 'download' ? downloadLoop(url, context, (n) => (counters.download += n), () => requests.download++) : uploadLoop(url, context, (n) => (counters.upload += n), () => requests.upload++, (n) => (serverBytes.value += n));
+      workers.push(loop.catch(fail));
+    }
+  }
+
+  const endMs = plan.warmupMs + plan.durationMs;
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      clearInterval(timer);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    };
+    const timer = setInterval(() => {
+      const tMs = performance.now() - t0;
+      for (const d of plan.directions) samples[d].push({ tMs, bytes: counters[d] });
+      onTick(tMs, { ...counters });
+      if (tMs >= endMs) finish();
+    }, plan.sampleIntervalMs);
+    signal.addEventListener('abort', finish, { once: true });
+    wake = finish;
+    if (failure) finish();
+  });
+  for (const context of contexts) context.stopped = true;
+  // Downloads are cut at once; a streamed upload ends its body, and the next phase waits until
+  // the server has counted it, so no byte of this phase is still on the wire during the next.
+  for (const context of contexts) {
+    for (const req of context.live) {
+      if (req.method === 'POST' && endpoints.uploadIsOurs) {
+        if (!req.writableEnded) req.end();
+      } else req.destroy();
+    }
+  }
+  await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, plan.drainTimeoutMs))]);
+  for (const context of contexts) {
+    for (const req of context.live) req.destroy();
+    context.agent.destroy();
+  }
+  if (signal.aborted) throw new CanceledError();
+  if (failure) throw failure instanceof PhaseError ? failure : new PhaseError(failure.message);
+  return {
+    samples: Object.fromEntries(plan.directions.map((d) => [d, samples[d]])) as Record<Direction, ByteSample[]>,
+    totalBytes: { ...counters },
+    requests,
+    serverConfirmedUploadBytes: serverBytes.known && plan.directions.includes('upload') ? serverBytes.value : undefined,
+    elapsedMs: performance.now() - t0,
+  };
+}
+
+/** GET the download URL again and again until the phase ends, counting body bytes per chunk. */
+async function downloadLoop(url: string, context: StreamContext, count: (n: number) => void, onRequest: () => void): Promise<void> {
+  while (!context.stopped) {
+    onRequest();
+    await new Promise<void>((resolve, reject) => {
+      const req = rawRequest(url, { method: 'GET', agent: context.agent, lookup: context.lookup, headers: targetHeaders(context.endpoints.authorization) }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new PhaseError(httpFailure(url, res.statusCode)));
+        }
+        let ended = false;
+        res.on('data', (chunk: Buffer) => count(chunk.length));
+        res.once('end', () => {
+          ended = true;
+          resolve();
+        });
+        res.once('error', (error) => (context.stopped ? resolve() : reject(new PhaseError(httpFailure(url, undefined, error)))));
+        res.once('close', () => (ended || context.stopped ? resolve() : reject(new PhaseError(`${httpFailure(url, undefined)}: the connection closed mid-body`))));
+      });
+      context.live.add(req);
+      req.once('close', () => context.live.delete(req));
+      req.once('error', (error) => (context.stopped ? resolve() : reject(new PhaseError(httpFailure(url, undefined, error)))));
+      req.end();
+    });
+  }
+}
+
+/**
+ * POST to the upload URL. To our endpoint: one chunked body per stream for the whole phase,
+ * ended when the phase ends, answered with the server's byte count. To a third-party sink:
+ * fixed-size bodies with a Content-Length (what most servers accept), one after another.
+ * Bytes count when the kernel has taken them (the write callback), never when merely queued.
+ */
+async function uploadLoop(url: string, context: StreamContext, count: (n: number) => void, onRequest: () => void, onServerBytes: (n: number) => void): Promise<void> {
+  const payload = randomBuffer();
+  const chunkBytes = 64 * 1024;
+  const ours = context.endpoints.uploadIsOurs;
+  while (!context.stopped) {
+    onRequest();
+    await new Promise<void>((resolve, reject) => {
+      const limit = ours ? Infinity : context.plan.uploadRequestBytes;
+      const headers = targetHeaders(context.endpoints.authorization, { 'content-type': 'application/octet-stream', ...(ours ? {} : { 'content-length': String(limit) }) });
+      const req = rawRequest(url, { method: 'POST', agent: context.agent, lookup: context.lookup, headers }, (res) => {
+        const body: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => body.push(chunk));
+        res.once('end', () => {
+          if (res.statusCode === undefined || res.statusCode >= 300) return context.stopped ? resolve() : reject(new PhaseError(httpFailure(url, res.statusCode)));
+          if (ours) {
+            try {
+              onServerBytes(Number((JSON.parse(Buffer.concat(body).toString()) as { bytes: number }).bytes) || 0);
+            } catch {
+              // A proxy's answer instead of ours: the client count still stands.
+            }
+          }
+          resolve();
+        });
+        res.once('error', () => resolve());
+      });
+      context.live.add(req);
+      req.once('close', () => context.live.delete(req));
+      req.once('error', (error) => (context.stopped ? resolve() : reject(new PhaseError(httpFailure(url, undefined, error)))));
+      let sent = 0;
+      let offset = 0;
+      const pump = () => {
+        while (!context.stopped && sent < limit) {
+          const n = Math.min(chunkBytes, limit - sent);
+          if (offset + n > payload.length) offset = 0;
+          const slice = payload.subarray(offset, offset + n);
+          offset += n;
+          sent += n;
+          const flowing = req.write(slice, (error) => {
+            if (!error) count(n);
+          });
+          if (!flowing) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+        if (!req.destroyed && !req.writableEnded) req.end();
+      };
+      pump();
+    });
+  }
+}
