@@ -2,7 +2,8 @@ import type { MeasurementResult, ResolvedTarget } from '../../measurements/job.j
 import type { Engine } from '../types.js';
 import { CanceledError } from './abort.js';
 import { PhaseError, type Direction } from './http-phase.js';
-import { probeRoundTrips, type LatencyRun } from './latency.js';
+import { icmpPing } from './icmp-ping.js';
+import { probeRoundTrips, summarise, type LatencyRun } from './latency.js';
 import { measureLoss, type LossRun } from './loss.js';
 import { DEFAULT_OPTIONS, warmupFor, type SpeedtestEngineOptions } from './options.js';
 import { failedResult, headlineMetrics, round3, type DirectionDetails } from './result.js';
@@ -71,19 +72,34 @@ export function createSpeedtestEngine(overrides: Partial<SpeedtestEngineOptions>
       if (routes.http) Object.assign(method, { download_url: redact(routes.http.downloadUrl), upload_url: redact(routes.http.uploadUrl) });
       if (routes.iperf3) method.iperf3_port = routes.iperf3.port;
 
-      // 2. Idle latency and jitter, before any load.
+      // 2. Idle latency and jitter, before any load: ICMP (kernel-timed) and the best other method side by side.
       ctx.onProgress({ phase: 'latency', elapsed_ms: Math.round(performance.now() - runStart) });
       const plan = (m: string) => (m === 'tcp-connect' ? { ...options.idleProbes, count: options.tcpConnectProbes } : options.idleProbes);
-      let idle: LatencyRun = await probeRoundTrips(routes.latency, plan(routes.latency.method), signal);
+      const [icmpRtts, firstRun] = await Promise.all([
+        options.icmpPing ? icmpPing(routes.address, options.idleProbes, signal, options.pingPath) : Promise.resolve(undefined),
+        probeRoundTrips(routes.latency, plan(routes.latency.method), signal),
+      ]);
+      let other: LatencyRun = firstRun;
       let reflectorSilent = false;
-      if (idle.answered === 0 && routes.fallback) {
+      if (other.answered === 0 && routes.fallback) {
         // A reflector that never answers (UDP filtered): measure over TCP instead, and say so.
         reflectorSilent = true;
-        idle = await probeRoundTrips(routes.fallback, plan(routes.fallback.method), signal);
+        other = await probeRoundTrips(routes.fallback, plan(routes.fallback.method), signal);
       }
+      const icmp = icmpRtts ? summarise('icmp', icmpRtts, icmpRtts.map((_, i) => i * options.idleProbes.intervalMs)) : undefined;
+      // ICMP leads when most of its requests were answered (a filtered or rate-limited ICMP does not).
+      const idle = icmp && icmp.answered >= Math.ceil(icmp.samplesMs.length / 2) ? icmp : other;
       if (idle.answered === 0) throw new PhaseError(`the target ${target.host} (${routes.address}) did not answer any of ${idle.samplesMs.length} ${idle.method} probes`);
-      details.latency = { method: idle.method, median_ms: round3(idle.medianMs), jitter_ms: round3(idle.jitterMs), probes: idle.samplesMs.length, answered: idle.answered, samples_ms: idle.samplesMs.map((s) => (s === undefined ? null : round3(s))) };
-      method.latency = { method: idle.method, probes: idle.samplesMs.length, interval_ms: options.idleProbes.intervalMs, timeout_ms: options.idleProbes.timeoutMs, reducer: 'median; jitter = mean |Δ| of consecutive RTTs' };
+      const describe = (run: LatencyRun) => ({ method: run.method, median_ms: round3(run.medianMs), jitter_ms: round3(run.jitterMs), probes: run.samplesMs.length, answered: run.answered, samples_ms: run.samplesMs.map((s) => (s === undefined ? null : round3(s))) });
+      details.latency = { ...describe(idle), also: [icmp, other].filter((r): r is LatencyRun => r !== undefined && r !== idle).map(describe) };
+      method.latency = {
+        method: idle.method,
+        probes: idle.samplesMs.length,
+        interval_ms: options.idleProbes.intervalMs,
+        timeout_ms: options.idleProbes.timeoutMs,
+        reducer: 'median; jitter = mean |Δ| of consecutive RTTs',
+        ...(idle.method !== 'icmp' ? { why_not_icmp: options.icmpPing ? (icmp ? 'ICMP mostly unanswered (filtered or rate-limited)' : 'ping could not run on this agent') : 'disabled' } : {}),
+      };
 
       // 3. Packet loss from a UDP echo train (only the reflector can tell loss from a slow TCP).
       let loss: LossRun | undefined;

@@ -102,14 +102,17 @@ export function iperf3Direction(report: Report, mode: 'download' | 'upload' | 'b
   const udp = report.start?.test_start?.protocol === 'UDP';
   // Who counted the intervals: we receive in a download; in an upload the server does, if it told us.
   const weReceive = direction === 'download';
-  const serverIntervals = server?.intervals?.length ? seriesOf(server, mode === 'both' ? !reverse : false) : [];
-  const intervals = weReceive ? seriesOf(report, reverse) : serverIntervals.length ? serverIntervals : seriesOf(report, false);
+  const localIntervals = seriesOf(report, reverse);
+  const serverIntervals = server?.intervals?.length ? seriesOf(server, false) : [];
+  // The server reports at its own interval (often 1 s): its series is used only when as fine as ours.
+  const useServer = !weReceive && serverIntervals.length > 0 && serverIntervals.length >= 0.8 * localIntervals.length;
+  const intervals = weReceive || !useServer ? localIntervals : serverIntervals;
   const figures: Iperf3Direction = {
     mbps: mbps(received.bits_per_second),
     bytes: received.bytes ?? 0,
     seconds: received.seconds ?? 0,
     intervals,
-    intervalSource: weReceive || serverIntervals.length ? 'receiver' : 'sender',
+    intervalSource: weReceive || useServer ? 'receiver' : 'sender',
     p90Mbps: percentile(intervals.map((i) => i.mbps), 90),
   };
   if (udp) {

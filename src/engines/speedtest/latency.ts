@@ -6,7 +6,7 @@ import { httpPing, tcpConnectRtt } from './probes.js';
 import { EchoSession } from './udp-echo.js';
 
 /** How round trips are measured to a target, best first. */
-export type LatencyMethod = 'udp-echo' | 'http-ping' | 'tcp-connect';
+export type LatencyMethod = 'icmp' | 'udp-echo' | 'http-ping' | 'tcp-connect';
 
 /** Where and how to probe: the address already resolved, so every probe hits the same host. */
 export type ProbeRoute =

@@ -12,6 +12,9 @@ export interface SpeedtestEngineOptions {
   warmupMs: number | undefined;
   /** Idle latency: ≥ 10 probes (DESIGN §5); 20 at 50 ms take a second. */
   idleProbes: ProbePlan;
+  /** Idle RTT from the system ping (kernel-timed ICMP) when it can run; see icmp-ping.ts. */
+  icmpPing: boolean;
+  pingPath: string;
   /** TCP-connect probes open real connections on someone's server: fewer of them. */
   tcpConnectProbes: number;
   loss: LossPlan;
@@ -34,6 +37,8 @@ export const DEFAULT_OPTIONS: SpeedtestEngineOptions = {
   sampleIntervalMs: 100,
   warmupMs: undefined,
   idleProbes: { count: 20, intervalMs: 50, timeoutMs: 1000 },
+  icmpPing: true,
+  pingPath: 'ping',
   tcpConnectProbes: 10,
   // 2000 packets at 1000/s: ±0.31 points (1 σ) at 2 % loss; see loss.ts.
   loss: { packets: 2000, batchPackets: 10, batchIntervalMs: 10, packetBytes: 64, waitMs: 1000 },

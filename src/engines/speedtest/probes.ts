@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { Agent } from 'node:http';
-import { rawRequest, targetHeaders } from './http-target.js';
+import { PhaseError } from './http-phase.js';
+import { httpFailure, rawRequest, targetHeaders } from './http-target.js';
 
 /**
  * Single round-trip probes used when a target has no UDP reflector. Each resolves to the RTT in
@@ -10,11 +11,14 @@ import { rawRequest, targetHeaders } from './http-target.js';
 
 /** GET /speed/ping on a kept-alive connection: RTT to the response head (no body follows). */
 export function httpPing(baseUrl: string, agent: Agent, authorization: string | undefined, timeoutMs: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = rawRequest(`${baseUrl}/speed/ping`, { method: 'GET', agent, headers: targetHeaders(authorization), timeout: timeoutMs }, (res) => {
+    const url = `${baseUrl}/speed/ping`;
+    const req = rawRequest(url, { method: 'GET', agent, headers: targetHeaders(authorization), timeout: timeoutMs }, (res) => {
       const rtt = performance.now() - started;
       res.resume();
+      // A refused credential is not a latency problem: say so at once instead of "no answer".
+      if (res.statusCode === 401 || res.statusCode === 403) return reject(new PhaseError(httpFailure(url, res.statusCode)));
       resolve(res.statusCode !== undefined && res.statusCode < 300 ? rtt : undefined);
     });
     req.on('timeout', () => req.destroy());
