@@ -1,5 +1,5 @@
 // Speed targets and speedtest runs as child processes inside network namespaces.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { MeasurementResult } from '../../src/measurements/job.js';
 import type { SpeedtestEngineOptions } from '../../src/engines/speedtest/options.js';

@@ -7,7 +7,10 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { startSpeedListener, type SpeedListener } from '../../speed-server/listener.js';
 import { speedRoutes } from '../../speed-server/routes.js';
 import { createSpeedtestEngine } from './index.js';
+import type { DirectionDetails } from './result.js';
 import { FAST, testContext } from './test-support.js';
+
+type Details = { download: DirectionDetails; upload: DirectionDetails; loss: { sent: number }; latency: { probes: number } };
 
 const engine = createSpeedtestEngine(FAST);
 const spec = (candidates: ResolvedTarget[], more: Partial<Parameters<typeof engine>[0]> = {}) => ({ target: candidates[0]!.name, protocol: 'tcp' as const, direction: 'download' as const, duration: 1, streams: 2, simultaneous: false, candidates, ...more });
@@ -38,15 +41,15 @@ describe('speedtest engine over HTTP (loopback)', () => {
     for (const name of ['download_mbps', 'upload_mbps', 'latency_ms', 'jitter_ms', 'loss_pct', 'loaded_latency_ms'] as const) assert.equal(typeof m[name], 'number', name);
     assert.ok(m.download_mbps! > 50 && m.upload_mbps! > 50, JSON.stringify(m));
     assert.equal(m.loss_pct, 0);
-    const d = result.details as Record<string, any>;
-    for (const direction of ['download', 'upload']) {
+    const d = result.details as unknown as Details;
+    for (const direction of ['download', 'upload'] as const) {
       const details = d[direction];
       assert.equal(details.warmup_ms, 1000);
       assert.ok(details.window_ms >= 900 && details.window_ms <= 1300, `window ${details.window_ms}`);
       assert.ok(details.intervals.length >= 15, `${details.intervals.length} intervals`);
-      assert.ok(details.intervals.some((i: { warmup?: true }) => i.warmup) && details.intervals.some((i: { warmup?: true }) => !i.warmup));
-      assert.ok(details.p90_mbps >= details.mbps * 0.5);
-      assert.ok(details.loaded_latency.probes >= 3, JSON.stringify(details.loaded_latency));
+      assert.ok(details.intervals.some((i) => i.warmup) && details.intervals.some((i) => !i.warmup));
+      assert.ok(details.p90_mbps! >= details.mbps * 0.5);
+      assert.ok(details.loaded_latency!.probes >= 3, JSON.stringify(details.loaded_latency));
     }
     // The server counted every byte the client sent: nothing invented, nothing lost.
     assert.equal(d.upload.server_confirmed_bytes, d.upload.total_bytes);
@@ -70,7 +73,7 @@ describe('speedtest engine over HTTP (loopback)', () => {
     assert.equal(result.status, 'completed', result.error);
     assert.ok(result.metrics.download_mbps! > 10 && result.metrics.upload_mbps! > 10);
     // One phase: both series cover the same time span.
-    const d = result.details as Record<string, any>;
+    const d = result.details as unknown as Details;
     assert.ok(Math.abs(d.download.intervals.length - d.upload.intervals.length) <= 2);
   });
 
