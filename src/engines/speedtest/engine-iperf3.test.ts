@@ -49,7 +49,7 @@ describe('speedtest engine over iPerf3 (loopback)', requires('iperf3'), () => {
       assert.equal(typeof d[direction].retransmits, 'number', direction);
       assert.ok(d[direction].tcp_rtt_ms!.mean > 0, `${direction} rtt`);
       assert.ok(d[direction].intervals.length >= 8, `${direction} ${d[direction].intervals.length} intervals`);
-      assert.ok(d[direction].window_ms >= 950 && d[direction].window_ms <= 1100);
+      assert.ok(d[direction].window_ms >= 950 && d[direction].window_ms <= 1500, `${direction} window ${d[direction].window_ms}`);
     }
     const runs = (result.method.iperf3 as { args: string[][] }).args;
     assert.deepEqual(runs.map((a) => a.includes('-R')), [true, false]);

@@ -98,7 +98,9 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
     }
   }
 
-  const endMs = plan.warmupMs + plan.durationMs;
+  // The steady window opens at the first sample past the warm-up and lasts at least the full
+  // duration from there, however late a busy event loop runs the sampling timer.
+  let windowStartMs: number | undefined;
   await new Promise<void>((resolve) => {
     const finish = () => {
       clearInterval(timer);
@@ -109,7 +111,8 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
       const tMs = performance.now() - t0;
       for (const d of plan.directions) samples[d].push({ tMs, bytes: counters[d] });
       onTick(tMs, { ...counters });
-      if (tMs >= endMs) finish();
+      if (windowStartMs === undefined && tMs >= plan.warmupMs) windowStartMs = tMs;
+      if (windowStartMs !== undefined && tMs - windowStartMs >= plan.durationMs) finish();
     }, plan.sampleIntervalMs);
     signal.addEventListener('abort', finish, { once: true });
     wake = finish;
