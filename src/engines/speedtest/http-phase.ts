@@ -68,7 +68,8 @@ interface StreamContext {
 /**
  * One measured phase over HTTP: N parallel keep-alive streams per direction (both directions
  * at once for full duplex), bytes counted as they pass the socket, and a sample of every
- * counter each `sampleIntervalMs`. Ends `warmupMs + durationMs` after the streams start.
+ * counter each `sampleIntervalMs`. Ends once the steady window after the warm-up has lasted
+ * `durationMs`.
  */
 export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan, signal: AbortSignal, onTick: (tMs: number, bytes: Record<Direction, number>) => void): Promise<HttpPhaseRun> {
   if (signal.aborted) throw new CanceledError();
@@ -121,14 +122,18 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
   for (const context of contexts) context.stopped = true;
   // Downloads are cut at once; a streamed upload ends its body, and the next phase waits until
   // the server has counted it, so no byte of this phase is still on the wire during the next.
+  // An abort cuts everything at once.
+  const graceful = !signal.aborted;
   for (const context of contexts) {
     for (const req of context.live) {
-      if (req.method === 'POST' && endpoints.uploadIsOurs) {
+      if (graceful && req.method === 'POST' && endpoints.uploadIsOurs) {
         if (!req.writableEnded) req.end();
       } else req.destroy();
     }
   }
-  await Promise.race([Promise.allSettled(workers), new Promise((r) => setTimeout(r, plan.drainTimeoutMs))]);
+  let drainTimer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(workers), new Promise((r) => (drainTimer = setTimeout(r, graceful ? plan.drainTimeoutMs : 0)))]);
+  clearTimeout(drainTimer);
   for (const context of contexts) {
     for (const req of context.live) req.destroy();
     context.agent.destroy();
