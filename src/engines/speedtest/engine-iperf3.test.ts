@@ -74,6 +74,18 @@ describe('speedtest engine over iPerf3 (loopback)', requires('iperf3'), () => {
     assert.equal((result.method.iperf3 as { udp_offered_mbps: number }).udp_offered_mbps, 20);
   });
 
+  it('an iPerf3 server without a reflector: ICMP idle and loaded latency, loss not measured, no extra connections to the server', requires('ping'), async () => {
+    const bare: ResolvedTarget = { name: 'bare', engine: 'iperf3', host: '127.0.0.1', port: target.port! };
+    const result = await engine(spec([bare], { direction: 'upload' }), testContext());
+    assert.equal(result.status, 'completed', result.error);
+    assert.equal((result.details.latency as { method: string; also: unknown[] }).method, 'icmp');
+    assert.deepEqual((result.details.latency as { also: unknown[] }).also, []);
+    assert.equal((result.method.loaded_latency as { method: string }).method, 'icmp');
+    assert.ok((result.details.upload as DirectionDetails).loaded_latency!.answered >= 3);
+    assert.equal(result.metrics.loss_pct, undefined);
+    assert.match(String((result.method.loss as { reason: string }).reason), /no UDP reflector/);
+  });
+
   it('a missing iperf3 binary is a failed result with the reason', async () => {
     const result = await createSpeedtestEngine({ ...FAST, iperf3Path: '/nonexistent/iperf3' })(spec([target]), testContext());
     assert.equal(result.status, 'failed');

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { isIPv6 } from 'node:net';
 import { CanceledError } from './abort.js';
-import type { ProbePlan } from './latency.js';
+import { summarise, type LatencyRun, type ProbePlan } from './latency-run.js';
 
 /**
  * Idle RTT from the system `ping` (ICMP echo, answered by the target's kernel and timed with
@@ -43,4 +43,33 @@ export function icmpPing(address: string, plan: ProbePlan, signal: AbortSignal, 
     });
     child.on('error', () => {});
   });
+}
+
+/**
+ * ping running through a loaded phase (for targets whose only other probe would open TCP
+ * connections on someone's iPerf3 server). `stop()` interrupts it and returns every request
+ * it sent, timed from `t0`.
+ */
+export function startLoadedPing(address: string, intervalMs: number, t0: number, pingPath = 'ping'): { stop(): Promise<LatencyRun> } {
+  const spawnedAt = performance.now() - t0;
+  const args = pingArgs(address, { count: 100_000, intervalMs, timeoutMs: 1000 });
+  const child = spawn(pingPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.on('error', () => {});
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return {
+    async stop() {
+      // SIGINT: ping prints its summary (with the count it sent) and exits.
+      child.kill('SIGINT');
+      const force = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(force);
+      const transmitted = Number(/(\d+) packets transmitted/.exec(output)?.[1] ?? 0);
+      const seen = [...output.matchAll(/icmp_seq=(\d+)/g)].map((m) => Number(m[1]));
+      const count = Math.max(transmitted, ...seen, 0);
+      const rtts = parsePingOutput(output, count);
+      return summarise('icmp', rtts, rtts.map((_, i) => spawnedAt + i * intervalMs));
+    },
+  };
 }

@@ -2,8 +2,7 @@ import type { MeasurementResult, ResolvedTarget } from '../../measurements/job.j
 import type { Engine } from '../types.js';
 import { CanceledError } from './abort.js';
 import { PhaseError, type Direction } from './http-phase.js';
-import { icmpPing } from './icmp-ping.js';
-import { probeRoundTrips, summarise, type LatencyRun } from './latency.js';
+import { describeRun, measureIdleLatency } from './idle-latency.js';
 import { measureLoss, type LossRun } from './loss.js';
 import { DEFAULT_OPTIONS, warmupFor, type SpeedtestEngineOptions } from './options.js';
 import { failedResult, headlineMetrics, round3, type DirectionDetails } from './result.js';
@@ -72,34 +71,11 @@ export function createSpeedtestEngine(overrides: Partial<SpeedtestEngineOptions>
       if (routes.http) Object.assign(method, { download_url: redact(routes.http.downloadUrl), upload_url: redact(routes.http.uploadUrl) });
       if (routes.iperf3) method.iperf3_port = routes.iperf3.port;
 
-      // 2. Idle latency and jitter, before any load: ICMP (kernel-timed) and the best other method side by side.
+      // 2. Idle latency and jitter, before any load.
       ctx.onProgress({ phase: 'latency', elapsed_ms: Math.round(performance.now() - runStart) });
-      const plan = (m: string) => (m === 'tcp-connect' ? { ...options.idleProbes, count: options.tcpConnectProbes } : options.idleProbes);
-      const [icmpRtts, firstRun] = await Promise.all([
-        options.icmpPing ? icmpPing(routes.address, options.idleProbes, signal, options.pingPath) : Promise.resolve(undefined),
-        probeRoundTrips(routes.latency, plan(routes.latency.method), signal),
-      ]);
-      let other: LatencyRun = firstRun;
-      let reflectorSilent = false;
-      if (other.answered === 0 && routes.fallback) {
-        // A reflector that never answers (UDP filtered): measure over TCP instead, and say so.
-        reflectorSilent = true;
-        other = await probeRoundTrips(routes.fallback, plan(routes.fallback.method), signal);
-      }
-      const icmp = icmpRtts ? summarise('icmp', icmpRtts, icmpRtts.map((_, i) => i * options.idleProbes.intervalMs)) : undefined;
-      // ICMP leads when most of its requests were answered (a filtered or rate-limited ICMP does not).
-      const idle = icmp && icmp.answered >= Math.ceil(icmp.samplesMs.length / 2) ? icmp : other;
-      if (idle.answered === 0) throw new PhaseError(`the target ${target.host} (${routes.address}) did not answer any of ${idle.samplesMs.length} ${idle.method} probes`);
-      const describe = (run: LatencyRun) => ({ method: run.method, median_ms: round3(run.medianMs), jitter_ms: round3(run.jitterMs), probes: run.samplesMs.length, answered: run.answered, samples_ms: run.samplesMs.map((s) => (s === undefined ? null : round3(s))) });
-      details.latency = { ...describe(idle), also: [icmp, other].filter((r): r is LatencyRun => r !== undefined && r !== idle).map(describe) };
-      method.latency = {
-        method: idle.method,
-        probes: idle.samplesMs.length,
-        interval_ms: options.idleProbes.intervalMs,
-        timeout_ms: options.idleProbes.timeoutMs,
-        reducer: 'median; jitter = mean |Δ| of consecutive RTTs',
-        ...(idle.method !== 'icmp' ? { why_not_icmp: options.icmpPing ? (icmp ? 'ICMP mostly unanswered (filtered or rate-limited)' : 'ping could not run on this agent') : 'disabled' } : {}),
-      };
+      const { idle, runs, reflectorSilent, loadedRoute, method: latencyMethod } = await measureIdleLatency(routes, options, signal);
+      details.latency = { ...describeRun(idle), also: runs.slice(1).map(describeRun) };
+      method.latency = latencyMethod;
 
       // 3. Packet loss from a UDP echo train (only the reflector can tell loss from a slow TCP).
       let loss: LossRun | undefined;
@@ -116,8 +92,9 @@ export function createSpeedtestEngine(overrides: Partial<SpeedtestEngineOptions>
       // 4. Bandwidth, one direction after the other (or both at once), loaded latency alongside.
       const warmupMs = options.warmupMs ?? warmupFor(idle.medianMs);
       const durationMs = spec.duration * 1000;
-      const request = { phases: phasesOf(spec), streams: spec.streams, warmupMs, durationMs, loadedRoute: reflectorSilent && routes.fallback ? routes.fallback : routes.latency };
-      Object.assign(method, { warmup_ms: warmupMs, sample_interval_ms: options.sampleIntervalMs, loaded_latency: { method: request.loadedRoute.method, interval_ms: options.loadedProbeIntervalMs, window: 'probes sent during the steady window' } });
+      const request = { phases: phasesOf(spec), streams: spec.streams, warmupMs, durationMs, loadedRoute };
+      const loaded = loadedRoute ? { method: loadedRoute.method, interval_ms: options.loadedProbeIntervalMs, window: 'probes sent during the steady window' } : { method: 'none', reason: 'no reflector and no ICMP answers; TCP connects are not opened on an iPerf3 server during a test' };
+      Object.assign(method, { warmup_ms: warmupMs, sample_interval_ms: options.sampleIntervalMs, loaded_latency: loaded });
       let directions: Partial<Record<Direction, DirectionDetails>>;
       if (routes.http) {
         method.throughput = 'steady-window goodput: payload bytes counted at the socket after the warm-up, divided by the time they took (no overhead factor)';

@@ -1,40 +1,13 @@
 import type { Agent } from 'node:http';
-import { jitter, median } from '../stats/index.js';
 import { sleep, throwIfAborted } from './abort.js';
 import { keepAliveAgent } from './http-target.js';
+import { icmpPing, startLoadedPing } from './icmp-ping.js';
 import { httpPing, tcpConnectRtt } from './probes.js';
+import { summarise, type LatencyRun, type ProbePlan, type ProbeRoute } from './latency-run.js';
 import { EchoSession } from './udp-echo.js';
 
-/** How round trips are measured to a target, best first. */
-export type LatencyMethod = 'icmp' | 'udp-echo' | 'http-ping' | 'tcp-connect';
-
-/** Where and how to probe: the address already resolved, so every probe hits the same host. */
-export type ProbeRoute =
-  | { method: 'udp-echo'; address: string; port: number }
-  | { method: 'http-ping'; baseUrl: string; authorization?: string }
-  | { method: 'tcp-connect'; address: string; port: number };
-
-export interface LatencyRun {
-  method: LatencyMethod;
-  /** One entry per probe in send order; undefined = no answer in time. */
-  samplesMs: (number | undefined)[];
-  /** When each probe left, ms from the start of the run (loaded probes are matched to windows). */
-  sentAtMs: number[];
-  medianMs: number | undefined;
-  jitterMs: number | undefined;
-  answered: number;
-}
-
-export interface ProbePlan {
-  count: number;
-  intervalMs: number;
-  timeoutMs: number;
-}
-
-export function summarise(method: LatencyMethod, samplesMs: (number | undefined)[], sentAtMs: number[]): LatencyRun {
-  const answered = samplesMs.filter((s): s is number => s !== undefined);
-  return { method, samplesMs, sentAtMs, medianMs: median(answered), jitterMs: jitter(samplesMs), answered: answered.length };
-}
+export type { LatencyMethod, LatencyRun, ProbePlan, ProbeRoute } from './latency-run.js';
+export { summarise } from './latency-run.js';
 
 /**
  * A fixed number of probes on a fixed schedule (like ping): probe i leaves at i × interval
@@ -44,6 +17,10 @@ export function summarise(method: LatencyMethod, samplesMs: (number | undefined)
  */
 export async function probeRoundTrips(route: ProbeRoute, plan: ProbePlan, signal: AbortSignal): Promise<LatencyRun> {
   throwIfAborted(signal);
+  if (route.method === 'icmp') {
+    const rtts = await icmpPing(route.address, plan, signal, route.pingPath);
+    return summarise('icmp', rtts ?? Array.from({ length: plan.count }, () => undefined), Array.from({ length: plan.count }, (_, i) => i * plan.intervalMs));
+  }
   if (route.method === 'udp-echo') {
     const session = await EchoSession.open(route.address, route.port);
     try {
@@ -85,6 +62,7 @@ export async function probeRoundTrips(route: ProbeRoute, plan: ProbePlan, signal
  * them and returns every probe with its send time, measured from `t0` (the phase's start).
  */
 export function startLoadedProbes(route: ProbeRoute, intervalMs: number, timeoutMs: number, t0: number): { stop(): Promise<LatencyRun> } {
+  if (route.method === 'icmp') return startLoadedPing(route.address, intervalMs, t0, route.pingPath);
   const controller = new AbortController();
   const done = (async (): Promise<LatencyRun> => {
     if (route.method === 'udp-echo') {
