@@ -1,3 +1,5 @@
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MeasurementResult, ResolvedTarget } from '../../measurements/job.js';
 import type { Engine } from '../types.js';
 import { CanceledError } from './abort.js';
@@ -41,8 +43,14 @@ export function createSpeedtestEngine(overrides: Partial<SpeedtestEngineOptions>
     const details: Record<string, unknown> = {};
     const method: Record<string, unknown> = { engine: undefined, protocol: spec.protocol, direction: spec.direction, simultaneous: spec.simultaneous, streams: spec.streams, duration_s: spec.duration, agent_version: ctx.agentVersion };
     let targetName = spec.target;
+    // How busy the agent itself was: a CPU-starved agent measures low, and the result should say so.
+    const loadAtStart = loadavg()[0]!;
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const finish = () => {
+      loopDelay.disable();
       method.elapsed_ms = Math.round(performance.now() - runStart);
+      method.agent_load = { loadavg_1m_start: round3(loadAtStart), loadavg_1m_end: round3(loadavg()[0]!), cpus: cpus().length, event_loop_delay_p99_ms: round3(loopDelay.percentile(99) / 1e6) };
     };
     try {
       const problem = specProblem(spec);

@@ -53,30 +53,38 @@ describe('speedtest fidelity (network namespaces)', requires('netns', 'iperf3', 
   const speedtest = (candidate: ResolvedTarget, more: Record<string, unknown> = {}) =>
     runSpeedtestIn(t.client, { target: candidate.name, protocol: 'tcp', direction: 'bidirectional', duration: DURATION_S, streams: STREAMS, simultaneous: false, candidates: [candidate], ...more });
 
+  // Each engine is compared with a reference taken right before it. This machine is shared (two
+  // vCPUs, other test suites may run beside this one), so a comparison that misses a bar is
+  // measured once more, reference included, and both attempts are recorded. A systematic error
+  // misses twice; a burst of someone else's CPU load does not.
   for (const rateMbit of [50, 200]) {
-    it(`${rateMbit} Mbit/s: both engines, both directions, match iperf3's receiver (±5 %) and the link (±10 %)`, async () => {
-      await t.shape(t.links[0], 'b', rateMbit);
-      await t.shape(t.links[1], 'a', rateMbit);
-      try {
-        const expected = rateMbit * GOODPUT_SHARE;
-        const ref = { download: await reference('download'), upload: await reference('upload') };
-        const results: Record<string, MeasurementResult> = { http: await speedtest(http), iperf3: await speedtest(iperf3) };
-        const problems: string[] = [];
-        for (const [engine, result] of Object.entries(results)) {
-          assert.equal(result.status, 'completed', `${engine}: ${result.error}`);
-          for (const direction of ['download', 'upload'] as const) {
-            const got = result.metrics[`${direction}_mbps`]!;
-            measured.push({ test: 'throughput', rate_mbit: rateMbit, engine, direction, reported_mbps: got, iperf3_receiver_mbps: round(ref[direction]), vs_iperf3_pct: round((100 * (got - ref[direction])) / ref[direction]), vs_link_pct: round((100 * (got - expected)) / expected), loaded_latency_ms: (result.details[direction] as { loaded_latency?: { median_ms?: number } }).loaded_latency?.median_ms });
-            if (!within(got, ref[direction], 0.05)) problems.push(`${engine} ${direction}: ${got} Mbit/s vs iperf3's receiver ${ref[direction].toFixed(2)}`);
-            if (!within(got, expected, 0.1)) problems.push(`${engine} ${direction}: ${got} Mbit/s vs ${expected.toFixed(2)} expected on a ${rateMbit} Mbit/s link`);
+    for (const engine of ['http', 'iperf3'] as const) {
+      it(`${rateMbit} Mbit/s, ${engine} engine: download and upload match iperf3's receiver (±5 %) and the link (±10 %)`, async () => {
+        await t.shape(t.links[0], 'b', rateMbit);
+        await t.shape(t.links[1], 'a', rateMbit);
+        try {
+          const expected = rateMbit * GOODPUT_SHARE;
+          let problems: string[] = [];
+          for (let attempt = 1; attempt <= 2; attempt++) {
+            const ref = { download: await reference('download'), upload: await reference('upload') };
+            const result: MeasurementResult = await speedtest(engine === 'http' ? http : iperf3);
+            assert.equal(result.status, 'completed', `${engine}: ${result.error}`);
+            problems = [];
+            for (const direction of ['download', 'upload'] as const) {
+              const got = result.metrics[`${direction}_mbps`]!;
+              measured.push({ test: 'throughput', rate_mbit: rateMbit, engine, direction, attempt, reported_mbps: got, iperf3_receiver_mbps: round(ref[direction]), vs_iperf3_pct: round((100 * (got - ref[direction])) / ref[direction]), vs_link_pct: round((100 * (got - expected)) / expected), loaded_latency_ms: (result.details[direction] as { loaded_latency?: { median_ms?: number } }).loaded_latency?.median_ms });
+              if (!within(got, ref[direction], 0.05)) problems.push(`${engine} ${direction}: ${got} Mbit/s vs iperf3's receiver ${ref[direction].toFixed(2)}`);
+              if (!within(got, expected, 0.1)) problems.push(`${engine} ${direction}: ${got} Mbit/s vs ${expected.toFixed(2)} expected on a ${rateMbit} Mbit/s link`);
+            }
+            if (problems.length === 0) break;
           }
+          assert.deepEqual(problems, []);
+        } finally {
+          await t.clearQdisc(t.links[0], 'b');
+          await t.clearQdisc(t.links[1], 'a');
         }
-        assert.deepEqual(problems, []);
-      } finally {
-        await t.clearQdisc(t.links[0], 'b');
-        await t.clearQdisc(t.links[1], 'a');
-      }
-    });
+      });
+    }
   }
 
   it('idle latency and jitter agree with ping over the same path within 0.5 ms', async () => {
