@@ -99,6 +99,47 @@ describe('speed endpoints on an agent listener (public)', () => {
     assert.ok(process.memoryUsage().rss - before < 48 * 1024 * 1024);
   });
 
+  it('upload with progress_ms: answers at once and streams the receiver’s count while the body arrives', async () => {
+    const lines: { bytes: number; t_ms: number; done?: boolean; at: number }[] = [];
+    const started = performance.now();
+    let firstLineBeforeEnd = false;
+    let ended = false;
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${listener.baseUrl}/speed/upload?progress_ms=50`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+        assert.equal(res.statusCode, 200);
+        assert.equal(res.headers['content-type'], 'application/x-ndjson');
+        let pending = '';
+        res.on('data', (chunk: Buffer) => {
+          pending += chunk.toString();
+          for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
+            lines.push({ ...JSON.parse(pending.slice(0, i)), at: performance.now() - started });
+            pending = pending.slice(i + 1);
+            if (!ended) firstLineBeforeEnd = true;
+          }
+        });
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      // 100 KiB every 20 ms for 400 ms, then the end of the body.
+      const timer = setInterval(() => req.write(Buffer.alloc(100 * 1024)), 20);
+      setTimeout(() => {
+        clearInterval(timer);
+        ended = true;
+        req.end();
+      }, 400);
+    });
+    assert.ok(firstLineBeforeEnd, 'reports arrive while the body is still being sent');
+    assert.ok(lines.length >= 5, `${lines.length} lines`);
+    const final = lines[lines.length - 1]!;
+    assert.equal(final.done, true);
+    assert.equal(final.bytes % (100 * 1024), 0);
+    // Counts never go backwards and their clock moves on.
+    for (let i = 1; i < lines.length; i++) {
+      assert.ok(lines[i]!.bytes >= lines[i - 1]!.bytes);
+      assert.ok(lines[i]!.t_ms >= lines[i - 1]!.t_ms);
+    }
+  });
+
   it('upload: any content type, including JSON, is counted rather than parsed', async () => {
     const answer = await call(`${listener.baseUrl}/speed/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: (write, end) => { write(Buffer.from('{"not": "parsed"')); end(); } });
     assert.equal(answer.status, 200);

@@ -63,27 +63,50 @@ export function speedRoutes(options: SpeedRoutesOptions): FastifyPluginAsyncType
 
     app.post('/speed/upload', {
       config,
-      schema: { tags: ['speed'], summary: 'Counts and discards the request body (bounded by time, not size)', response: { 200: UploadAnswer } },
+      schema: {
+        tags: ['speed'],
+        summary: 'Counts and discards the request body (bounded by time, not size)',
+        description: 'With progress_ms, answers at once and streams the count as NDJSON lines {bytes, t_ms} every progress_ms while the body arrives, then a final line with done: true; the client can then count at the receiver.',
+        querystring: Type.Object({ progress_ms: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000 })) }),
+        response: { 200: UploadAnswer },
+      },
     }, async (request, reply) => {
       const body = request.body as Readable | undefined;
       const startedAt = performance.now();
+      const elapsed = () => Math.round((performance.now() - startedAt) * 1000) / 1000;
+      const progressMs = request.query.progress_ms;
+      if (progressMs !== undefined) {
+        // The receiver's count as it happens: the sender's own count includes whatever its
+        // kernel buffers hold (megabytes), so only the receiver knows what crossed the path.
+        reply.hijack();
+        const raw = reply.raw;
+        raw.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': NO_STORE, 'x-content-type-options': 'nosniff' });
+        raw.flushHeaders();
+        const line = (value: object) => raw.write(`${JSON.stringify(value)}\n`);
+        const { bytes, truncated } = await drain(body, uploadMaxMs, progressMs, (count) => line({ bytes: count, t_ms: elapsed() }));
+        line({ bytes, t_ms: elapsed(), done: true, ...(truncated ? { truncated } : {}) });
+        raw.end();
+        if (truncated) raw.once('finish', () => request.raw.destroy());
+        return;
+      }
       const { bytes, truncated } = await drain(body, uploadMaxMs);
-      const elapsedMs = performance.now() - startedAt;
       reply.header('cache-control', NO_STORE);
       // A body cut short by the time bound is still arriving: close the connection after the answer.
       if (truncated) reply.header('connection', 'close');
-      return { bytes, elapsed_ms: Math.round(elapsedMs * 1000) / 1000, ...(truncated ? { truncated } : {}) };
+      return { bytes, elapsed_ms: elapsed(), ...(truncated ? { truncated } : {}) };
     });
   };
 }
 
 /** Reads a body to its end (or the time bound) counting bytes; never holds more than one chunk. */
-function drain(body: Readable | undefined, maxMs: number): Promise<{ bytes: number; truncated: boolean }> {
+function drain(body: Readable | undefined, maxMs: number, tickMs?: number, onTick?: (bytes: number) => void): Promise<{ bytes: number; truncated: boolean }> {
   if (!body) return Promise.resolve({ bytes: 0, truncated: false });
   return new Promise((resolve) => {
     let bytes = 0;
+    const ticker = tickMs && onTick ? setInterval(() => onTick(bytes), tickMs) : undefined;
     const finish = (truncated: boolean) => {
       clearTimeout(timer);
+      clearInterval(ticker);
       body.removeListener('data', count);
       if (truncated) body.pause();
       resolve({ bytes, truncated });

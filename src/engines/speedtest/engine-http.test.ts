@@ -55,6 +55,8 @@ describe('speedtest engine over HTTP (loopback)', () => {
     }
     // The server counted every byte the client sent: nothing invented, nothing lost.
     assert.equal(d.upload.server_confirmed_bytes, d.upload.total_bytes);
+    // Upload to our endpoint is counted where it arrives.
+    assert.equal(d.upload.interval_source, 'receiver');
     assert.equal(d.loss.sent, 200);
     assert.ok(d.latency.probes >= 10);
     assert.equal(result.method.engine, 'http');
@@ -86,6 +88,8 @@ describe('speedtest engine over HTTP (loopback)', () => {
     assert.ok(result.metrics.download_mbps! > 10 && result.metrics.upload_mbps! > 10);
     assert.equal(result.metrics.loss_pct, undefined);
     assert.match(String((result.method.loss as { reason: string }).reason), /no UDP reflector/);
+    // A third-party sink tells us nothing: the sender's count, labelled as such.
+    assert.equal((result.details.upload as DirectionDetails).interval_source, 'sender');
   });
 
   it('a silent reflector: latency over HTTP and loss "not measured" with the reason, never a fake 100 %', async () => {

@@ -5,6 +5,10 @@ import { randomBuffer } from '../../speed-server/random-stream.js';
 import type { ByteSample } from '../stats/index.js';
 import { CanceledError } from './abort.js';
 import { httpFailure, keepAliveAgent, rawRequest, targetHeaders } from './http-target.js';
+import { receiverSamples, StreamReports } from './receiver-counts.js';
+
+/** How often our server reports the upload bytes it has received. */
+const UPLOAD_REPORT_MS = 100;
 
 export type Direction = 'download' | 'upload';
 
@@ -44,6 +48,8 @@ export interface HttpPhaseRun {
   requests: Record<Direction, number>;
   /** Upload bytes our server said it received (absent for third-party sinks). */
   serverConfirmedUploadBytes: number | undefined;
+  /** Whose count the upload samples are: our server's (receiver) or the client's writes (sender). */
+  uploadCountedAt: 'receiver' | 'sender' | undefined;
   elapsedMs: number;
 }
 
@@ -63,6 +69,8 @@ interface StreamContext {
   lookup: LookupFunction;
   endpoints: HttpEndpoints;
   plan: HttpPhasePlan;
+  /** The phase's start on our clock (receiver reports are placed on it). */
+  t0: number;
 }
 
 /**
@@ -87,14 +95,17 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
   };
 
   const t0 = performance.now();
+  const receiverStreams: StreamReports[] = [];
   for (const direction of plan.directions) {
     const url = direction === 'download' ? endpoints.downloadUrl : endpoints.uploadUrl;
     if (!url) throw new PhaseError(`no ${direction} URL for this target`);
     // One pool per direction: a full-duplex test never queues an upload behind a download.
-    const context: StreamContext = { stopped: false, live: new Set(), agent: keepAliveAgent(url, plan.streams), lookup: pinnedLookup(endpoints.address), endpoints, plan };
+    const context: StreamContext = { stopped: false, live: new Set(), agent: keepAliveAgent(url, plan.streams), lookup: pinnedLookup(endpoints.address), endpoints, plan, t0 };
     contexts.push(context);
     for (let i = 0; i < plan.streams; i++) {
-      const loop = direction === 'download' ? downloadLoop(url, context, (n) => (counters.download += n), () => requests.download++) : uploadLoop(url, context, (n) => (counters.upload += n), () => requests.upload++, (n) => (serverBytes.value += n));
+      const reports = new StreamReports();
+      if (direction === 'upload') receiverStreams.push(reports);
+      const loop = direction === 'download' ? downloadLoop(url, context, (n) => (counters.download += n), () => requests.download++) : uploadLoop(url, context, (n) => (counters.upload += n), () => requests.upload++, (n) => (serverBytes.value += n), reports);
       workers.push(loop.catch(fail));
     }
   }
@@ -140,7 +151,15 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
   }
   if (signal.aborted) throw new CanceledError();
   if (failure) throw failure instanceof PhaseError ? failure : new PhaseError(failure.message);
+  // Upload to our endpoint: the receiver's count at our sampling instants replaces the sender's.
+  let uploadCountedAt: HttpPhaseRun['uploadCountedAt'];
+  if (plan.directions.includes('upload')) {
+    const received = endpoints.uploadIsOurs ? receiverSamples(receiverStreams, samples.upload, UPLOAD_REPORT_MS) : undefined;
+    if (received) samples.upload = received;
+    uploadCountedAt = received ? 'receiver' : 'sender';
+  }
   return {
+    uploadCountedAt,
     samples: Object.fromEntries(plan.directions.map((d) => [d, samples[d]])) as Record<Direction, ByteSample[]>,
     totalBytes: { ...counters },
     requests,
@@ -178,11 +197,12 @@ async function downloadLoop(url: string, context: StreamContext, count: (n: numb
 
 /**
  * POST to the upload URL. To our endpoint: one chunked body per stream for the whole phase,
- * ended when the phase ends, answered with the server's byte count. To a third-party sink:
- * fixed-size bodies with a Content-Length (what most servers accept), one after another.
- * Bytes count when the kernel has taken them (the write callback), never when merely queued.
+ * ended when the phase ends, while the server streams back what it has received (the figure
+ * then comes from the receiver, see receiver-counts.ts). To a third-party sink: fixed-size
+ * bodies with a Content-Length (what most servers accept), one after another, counted as the
+ * kernel takes them (the write callback): the best a sender can know, and labelled as such.
  */
-async function uploadLoop(url: string, context: StreamContext, count: (n: number) => void, onRequest: () => void, onServerBytes: (n: number) => void): Promise<void> {
+async function uploadLoop(url: string, context: StreamContext, count: (n: number) => void, onRequest: () => void, onServerBytes: (n: number) => void, reports: StreamReports): Promise<void> {
   const payload = randomBuffer();
   const chunkBytes = 64 * 1024;
   const ours = context.endpoints.uploadIsOurs;
@@ -191,17 +211,33 @@ async function uploadLoop(url: string, context: StreamContext, count: (n: number
     await new Promise<void>((resolve, reject) => {
       const limit = ours ? Infinity : context.plan.uploadRequestBytes;
       const headers = targetHeaders(context.endpoints.authorization, { 'content-type': 'application/octet-stream', ...(ours ? {} : { 'content-length': String(limit) }) });
-      const req = rawRequest(url, { method: 'POST', agent: context.agent, lookup: context.lookup, headers }, (res) => {
-        const body: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => body.push(chunk));
-        res.once('end', () => {
-          if (res.statusCode === undefined || res.statusCode >= 300) return context.stopped ? resolve() : reject(new PhaseError(httpFailure(url, res.statusCode)));
-          if (ours) {
+      const target = ours ? `${url}${url.includes('?') ? '&' : '?'}progress_ms=${UPLOAD_REPORT_MS}` : url;
+      const req = rawRequest(target, { method: 'POST', agent: context.agent, lookup: context.lookup, headers }, (res) => {
+        const failed = res.statusCode === undefined || res.statusCode >= 300;
+        let pending = '';
+        let last: { bytes?: number; done?: boolean } = {};
+        res.on('data', (chunk: Buffer) => {
+          if (failed || !ours) return;
+          // NDJSON from our server: {bytes, t_ms} while the body arrives, then {bytes, done: true}.
+          pending += chunk.toString();
+          let newline: number;
+          while ((newline = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, newline);
+            pending = pending.slice(newline + 1);
             try {
-              onServerBytes(Number((JSON.parse(Buffer.concat(body).toString()) as { bytes: number }).bytes) || 0);
+              last = JSON.parse(line) as { bytes: number; t_ms: number; done?: boolean };
+              const report = last as { bytes: number; t_ms: number };
+              if (Number.isFinite(report.bytes) && Number.isFinite(report.t_ms)) reports.report(report.t_ms, report.bytes, performance.now() - context.t0);
             } catch {
-              // A proxy's answer instead of ours: the client count still stands.
+              // Not our server's line (a proxy's page): the sender's count will stand.
             }
+          }
+        });
+        res.once('end', () => {
+          if (failed) return context.stopped ? resolve() : reject(new PhaseError(httpFailure(url, res.statusCode)));
+          if (ours) {
+            reports.endRequest();
+            if (last.done && typeof last.bytes === 'number') onServerBytes(last.bytes);
           }
           resolve();
         });

@@ -52,7 +52,7 @@ export function httpDirection(samples: ByteSample[], totalBytes: number, warmupM
   return {
     mbps: round3(window.mbps)!,
     p90_mbps: round3(window.p90Mbps),
-    window_bytes: window.bytes,
+    window_bytes: Math.round(window.bytes),
     window_ms: Math.round(window.endMs - window.startMs),
     total_bytes: totalBytes,
     warmup_ms: warmupMs,

@@ -53,6 +53,7 @@ export async function runHttpPhases(endpoints: HttpEndpoints, request: PhaseRequ
       const window = { from: request.warmupMs, to: request.warmupMs + request.durationMs };
       details.loaded_latency = loadedLatency(loaded, window.from, window.to);
       if (d === 'upload' && run.serverConfirmedUploadBytes !== undefined) details.server_confirmed_bytes = run.serverConfirmedUploadBytes;
+      if (d === 'upload' && run.uploadCountedAt) details.interval_source = run.uploadCountedAt;
       out[d] = details;
     }
   }
