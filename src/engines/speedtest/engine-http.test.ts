@@ -53,7 +53,7 @@ describe('speedtest engine over HTTP (loopback)', () => {
       assert.ok(details.p90_mbps! >= details.mbps * 0.5);
       // Probes ran under load. How many land in the window depends on how starved this
       // one-process loopback leaves the event loop; the namespace suite checks their figures.
-      assert.equal(details.loaded_latency!.method, 'udp-echo');
+      assert.ok(['icmp', 'udp-echo'].includes(details.loaded_latency!.method));
       if (details.loaded_latency!.answered > 0) assert.equal(typeof m.loaded_latency_ms, 'number');
     }
     // The server counted every byte the client sent: nothing invented, nothing lost.

@@ -46,12 +46,14 @@ export async function measureIdleLatency(routes: TargetRoutes, options: Speedtes
   const idle = usable(icmp) ? icmp : other ?? icmp;
   if (!idle || idle.answered === 0) throw new PhaseError(`the target ${routes.address} did not answer any ${[icmp, other].filter(Boolean).map((r) => `of ${r!.samplesMs.length} ${r!.method}`).join(' or ')} probes`);
 
-  // Under load: the reflector if it answers, our HTTP ping, ICMP, and TCP connects only to a web server.
+  // Under load, ICMP first: the `ping` process and the target's kernel time it, so neither end's
+  // busy event loop (counting hundreds of Mbit/s of data) adds to the queueing delay we are
+  // after. Then the reflector if it answers, our HTTP ping, and TCP connects only to a web server.
   let loadedRoute: ProbeRoute | undefined;
-  if (routes.latency.method === 'udp-echo' && !reflectorSilent) loadedRoute = routes.latency;
+  if (usable(icmp)) loadedRoute = { method: 'icmp', address: routes.address, pingPath: options.pingPath };
+  else if (routes.latency.method === 'udp-echo' && !reflectorSilent) loadedRoute = routes.latency;
   else if (routes.fallback?.method === 'http-ping') loadedRoute = routes.fallback;
   else if (routes.latency.method === 'http-ping') loadedRoute = routes.latency;
-  else if (usable(icmp)) loadedRoute = { method: 'icmp', address: routes.address, pingPath: options.pingPath };
   else if (routes.http) loadedRoute = routes.fallback ?? routes.latency;
 
   const runs = [idle, ...[icmp, other].filter((r): r is LatencyRun => r !== undefined && r !== idle)];
