@@ -105,7 +105,7 @@ export function createSpeedtestEngine(overrides: Partial<SpeedtestEngineOptions>
       Object.assign(method, { warmup_ms: warmupMs, sample_interval_ms: options.sampleIntervalMs, loaded_latency: loaded });
       let directions: Partial<Record<Direction, DirectionDetails>>;
       if (routes.http) {
-        method.throughput = 'steady-window goodput: payload bytes counted at the socket after the warm-up, divided by the time they took (no overhead factor)';
+        method.throughput = 'steady-window goodput: payload bytes after the warm-up divided by the time they took, no overhead factor; counted where they arrive (download: here; upload: our server streams its count, a third-party sink leaves only our own count, see interval_source)';
         directions = await runHttpPhases(routes.http, request, options, signal, ctx.onProgress, runStart);
       } else {
         const udpMbps = spec.udp_bandwidth_mbps ?? options.udpDefaultMbps;
