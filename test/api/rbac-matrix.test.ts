@@ -42,6 +42,10 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/speed/targets': 'admin',
   'PUT /api/speed/targets/:id': 'admin',
   'DELETE /api/speed/targets/:id': 'admin',
+  'GET /speed/download': 'agent',
+  'GET /speed/ping': 'agent',
+  'POST /speed/upload': 'agent',
+  'POST /api/speed/test': 'operator',
   'POST /api/speed/alerts/:id/ack': 'operator',
 };
 
