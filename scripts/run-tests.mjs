@@ -58,7 +58,7 @@ async function runBatch(batch, concurrency, timeoutMs) {
 }
 
 const started = Date.now();
-await runBatch(parallel, Number(process.env.TEST_CONCURRENCY ?? 4), 5 * 60_000);
+await runBatch(parallel, Number(process.env.TEST_CONCURRENCY ?? 3), 5 * 60_000);
 await runBatch(serial, 1, 15 * 60_000);
 
 if (skips.length) {

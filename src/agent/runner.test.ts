@@ -39,7 +39,7 @@ describe('JobRunner', () => {
   it('runs bandwidth tests one at a time in arrival order, and background jobs alongside', async () => {
     const log: string[] = [];
     const finished = new Map<string, MeasurementResult>();
-    await withEngine('speedtest', timedEngine(80, log), () => withEngine('dns', timedEngine(10, log), async () => {
+    await withEngine('speedtest', timedEngine(600, log), () => withEngine('dns', timedEngine(10, log), async () => {
       const runner = runnerWith(finished);
       runner.submit({ runId: 'a', job: speedtest('A'), exclusive: true, deadlineMs: Date.now() + 5000 });
       runner.submit({ runId: 'b', job: speedtest('B'), exclusive: true, deadlineMs: Date.now() + 5000 });

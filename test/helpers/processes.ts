@@ -76,7 +76,7 @@ export function startFlux(name: string, args: string[], env: Record<string, stri
 }
 
 /** Waits until GET url/healthz answers 200 (and the process is still alive). */
-export async function waitHealthy(baseUrl: string, proc: FluxProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitHealthy(baseUrl: string, proc: FluxProcess, timeoutMs = 120_000): Promise<void> {
   await until(async () => {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output().slice(-3000)}`);
     const response = await fetch(`${baseUrl}/healthz`).catch(() => undefined);

@@ -30,7 +30,7 @@ describe('the brief’s test endpoints end to end', requires('mtr'), () => {
     await waitHealthy(baseUrl, server);
     api = await Api.login(baseUrl, 'admin', 'admin-password-1');
     const token = (await api.post<{ token: string }>('/api/speed/agent-tokens', { name: 'second' })).body.token;
-    agent = startFlux('brief-agent', ['agent'], { SPEED_SERVER_URL: baseUrl, AGENT_NAME: 'BRANCH-01', AGENT_LOCATION: 'Lab', AGENT_TOKEN: token, AGENT_DATA_DIR: tempDir('brief-agent'), AGENT_LISTEN: '' });
+    agent = startFlux('brief-agent', ['agent'], { SPEED_SERVER_URL: baseUrl, AGENT_NAME: 'BRANCH-01', AGENT_LOCATION: 'Lab', AGENT_TOKEN: token, AGENT_DATA_DIR: tempDir('brief-agent'), AGENT_LISTEN: `127.0.0.1:${await freePort()}` });
     await until(async () => {
       const nodes = (await api.get<{ name: string; state: string }[]>('/api/speed/nodes')).body;
       return ['LOCAL', 'BRANCH-01'].every((name) => nodes.some((n) => n.name === name && n.state === 'ONLINE'));
@@ -75,6 +75,27 @@ describe('the brief’s test endpoints end to end', requires('mtr'), () => {
       assert.ok(res.body.metrics.resolve_ms! >= 2);
     });
   }
+
+  it('POST /api/speed/test: LOCAL measures the server, BRANCH-01 measures the server, LOCAL measures agent:BRANCH-01', async () => {
+    for (const [agentName, target] of [['LOCAL', 'server'], ['BRANCH-01', 'server'], ['LOCAL', 'agent:BRANCH-01']] as const) {
+      const res = await api.post<RunDetail>('/api/speed/test?wait=90', { agent: agentName, target, duration: 10, streams: 2 });
+      assert.equal(res.status, 200, JSON.stringify(res.body).slice(0, 500));
+      assert.equal(res.body.status, 'completed', `${agentName} → ${target}: ${res.body.status_reason}`);
+      assert.ok(res.body.metrics.download_mbps! > 10, `download ${res.body.metrics.download_mbps}`);
+      assert.ok(res.body.metrics.upload_mbps! > 10, `upload ${res.body.metrics.upload_mbps}`);
+      assert.ok(res.body.metrics.latency_ms !== undefined && res.body.metrics.jitter_ms !== undefined);
+      assert.equal(res.body.method.engine, 'http');
+      assert.ok(!JSON.stringify(res.body).includes('fsa_'), 'no credential in the stored result');
+    }
+  });
+
+  it('refuses a speedtest with a duration outside 10/20/30/60 or 9 streams, naming the field', async () => {
+    for (const [body, field] of [[{ agent: 'LOCAL', duration: 15 }, 'duration'], [{ agent: 'LOCAL', streams: 9 }, 'streams'], [{ agent: 'LOCAL', target: 'agent:NOPE' }, 'target']] as const) {
+      const res = await api.post<{ field: string }>('/api/speed/test', body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.field, field);
+    }
+  });
 
   it('without ?wait answers 202 with the run id and a Location that later holds the result', async () => {
     const res = await api.post<{ run_id: string; status: string }>('/api/speed/probe', { agent: 'LOCAL', target: '127.0.0.1', port: openPort });
