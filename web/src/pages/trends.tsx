@@ -96,8 +96,8 @@ export function TrendsPage() {
           <Field label="Agent"><AgentSelect value={agent} onChange={(v) => setQuery({ agent: v, target: '' })} /></Field>
           <Field label="Target">
             <input list="trend-targets" value={targetText} onInput={(e) => setTargetText(valueOf(e))} onChange={(e) => setQuery({ target: valueOf(e).trim() })} placeholder="all targets" />
-            <datalist id="trend-targets">{targets.map((t) => <option key={t} value={t} />)}</datalist>
           </Field>
+          <datalist id="trend-targets">{targets.map((t) => <option key={t} value={t} />)}</datalist>
           <Field label="Metric">
             <select value={metricName} onChange={(e) => setQuery({ metric: valueOf(e) })}>{METRICS.map((m) => <option key={m} value={m}>{METRIC_LABELS[m]} ({UNITS[m]})</option>)}</select>
           </Field>

@@ -33,8 +33,8 @@ export function SpeedtestForm({ agent: initialAgent, busy, onRun }: RunFormProps
       <Field label="Agent"><AgentSelect value={agent} onChange={setAgent} required /></Field>
       <Field label="Target" hint="auto (nearest), server, agent:NAME, a target name, an http(s) URL or host[:port] for iPerf3">
         <input name="target" required maxLength={2048} value={target} onInput={(e) => setTarget(valueOf(e))} list="speed-targets" />
-        <datalist id="speed-targets"><option value="auto" /><option value="server" /></datalist>
       </Field>
+      <datalist id="speed-targets"><option value="auto" /><option value="server" /></datalist>
       <Field label="Protocol">
         <select name="protocol" value={protocol} onChange={(e) => setProtocol(valueOf(e))}><option value="tcp">TCP</option><option value="udp">UDP</option></select>
       </Field>
