@@ -39,6 +39,9 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/speed/dns': 'operator',
   'GET /api/speed/path-changes': 'viewer',
   'POST /api/speed/alerts/:id/ack': 'operator',
+  'GET /': 'public',
+  'GET /*': 'public',
+  'GET /assets/*': 'public',
 };
 
 describe('RBAC: every route × every role', () => {

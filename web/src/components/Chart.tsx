@@ -83,7 +83,7 @@ export function Chart({ data, series, unit, band, lines = [], height = 260, elap
       },
       axes: [
         { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, ...(elapsedX ? { values: (_u, ticks) => ticks.map((t) => `${t} s`) } : {}) },
-        { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, size: 70, values: (_u, ticks) => ticks.map((t) => `${t.toLocaleString()} ${unit}`) },
+        { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid }, size: (_u, values) => 16 + 7.5 * Math.max(6, ...(values ?? []).map((v) => String(v).length)), values: (_u, ticks) => ticks.map((t) => `${t.toLocaleString()} ${unit}`) },
       ],
       series: [
         { label: elapsedX ? 'Elapsed' : 'Time', value: elapsedX ? (_u, v) => (v === null ? '—' : `${v.toFixed(1)} s`) : undefined },

@@ -1,6 +1,7 @@
 // Numbers always with their unit, times in the viewer's zone (UTC in the title attribute).
 
 const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const thisYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function localTime(iso: string | Date, short = false): string {
@@ -8,7 +9,7 @@ export function localTime(iso: string | Date, short = false): string {
   if (Number.isNaN(date.getTime())) return String(iso);
   const today = new Date();
   if (short && date.toDateString() === today.toDateString()) return timeOnly.format(date);
-  return dateTime.format(date);
+  return date.getFullYear() === today.getFullYear() ? thisYear.format(date) : dateTime.format(date);
 }
 
 export function utcTime(iso: string | Date): string {

@@ -10,11 +10,17 @@ import { navigate } from '../lib/router.js';
 import { useAction, useAsync } from '../lib/hooks.js';
 import { useRole } from '../lib/session.js';
 
-function show(value: unknown): string {
+/** `{present: true, version: "0.95", raw_sockets: true}` → `yes · version 0.95 · raw sockets yes`. */
+export function show(value: unknown): string {
   if (value === true) return 'yes';
   if (value === false) return 'no';
   if (value === null || value === undefined) return '—';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (Array.isArray(value)) return value.map(show).join(', ') || '—';
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.map(([k, v]) => (k === 'present' ? (v ? 'available' : 'missing') : `${k.replace(/_/g, ' ')} ${show(v)}`)).join(' · ') || '—';
+  }
+  return String(value);
 }
 
 function KeyValues({ values, label }: { values: Record<string, unknown>; label: string }) {
@@ -25,7 +31,7 @@ function KeyValues({ values, label }: { values: Record<string, unknown>; label: 
       {entries.map(([k, v]) => (
         <div key={k}>
           <dt>{k.replace(/_/g, ' ')}</dt>
-          <dd class="mono">{show(v)}</dd>
+          <dd>{show(v)}</dd>
         </div>
       ))}
     </dl>

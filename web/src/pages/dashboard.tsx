@@ -35,14 +35,16 @@ function FleetTable({ agents }: { agents: Agent[] }) {
     <div class="table-wrap">
       <table class="table" aria-label="Agents">
         <thead>
-          <tr><th>Agent</th><th>State</th><th>Why</th><th>Last seen</th><th>Location</th></tr>
+          <tr><th>Agent</th><th>State</th><th>Last seen</th><th>Location</th></tr>
         </thead>
         <tbody>
           {agents.map((agent) => (
             <tr key={agent.id} data-agent={agent.name}>
-              <td><a href={`/agents/${encodeURIComponent(agent.name)}`}>{agent.name}</a></td>
-              <td><Badge value={agent.state} /></td>
-              <td class="muted">{agent.reason ?? ''}</td>
+              <td class="nowrap"><a href={`/agents/${encodeURIComponent(agent.name)}`}>{agent.name}</a></td>
+              <td>
+                <Badge value={agent.state} />
+                {agent.reason && <div class="muted small">{agent.reason}</div>}
+              </td>
               <td><Time iso={agent.last_seen_at} relative /></td>
               <td>{agent.location || <span class="muted">—</span>}</td>
             </tr>
@@ -114,7 +116,7 @@ export function DashboardPage() {
       <ErrorBox error={agents.error} what="Agents" />
       {agents.data ? <FleetTiles agents={list} /> : <Loading what="Loading agents" />}
       <div class="grid-2">
-        <Card title="Fleet">{agents.data && <FleetTable agents={list} />}</Card>
+        <Card title="Fleet" actions={<a href="/agents">All agents</a>}>{agents.data && <FleetTable agents={list} />}</Card>
         <Card title="Open alerts" actions={<a href="/alerts">All alerts</a>}>
           <AlertList state="open" limit={8} compact refreshMs={REFRESH_MS} />
         </Card>
