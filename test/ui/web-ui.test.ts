@@ -184,12 +184,12 @@ describe('web UI in Chromium', requires('chromium'), () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(`${baseUrl}/`);
     await page.locator('tr[data-agent="LOCAL"]').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow} px`);
     await browser.shot('dashboard-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: /Switch to light theme/ }).click();
-    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    assert.equal(await page.evaluate<string>('document.documentElement.dataset.theme'), 'light');
     await browser.shot('dashboard-light');
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();
   });
@@ -219,10 +219,11 @@ describe('web UI in Chromium', requires('chromium'), () => {
 
   it('sends an expired or revoked session back to sign-in with the reason', async () => {
     const { page } = browser;
-    await page.evaluate(() => {
-      const saved = JSON.parse(sessionStorage.getItem('flux-speed.session')!);
+    // Runs in the page (a string: the tests are type-checked without the DOM library).
+    await page.evaluate(`(() => {
+      const saved = JSON.parse(sessionStorage.getItem('flux-speed.session'));
       sessionStorage.setItem('flux-speed.session', JSON.stringify({ ...saved, token: 'not-a-valid-jwt' }));
-    });
+    })()`);
     await page.goto(`${baseUrl}/results`);
     await page.waitForURL(/\/login/);
     await page.getByText(/Signed out/).waitFor();
