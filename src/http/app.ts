@@ -18,6 +18,7 @@ import { alertRoutes } from '../alerts/routes.js';
 import { diagnosticRoutes } from '../measurements/routes.js';
 import { recordPathChange } from '../paths/hook.js';
 import { pathChangeRoutes } from '../paths/routes.js';
+import { targetRoutes } from '../targets/routes.js';
 import type { ResultHook } from '../runs/service.js';
 import { authRoutes } from '../auth/routes.js';
 import { auditRoutes } from '../audit/routes.js';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(alertRoutes(ctx));
   await app.register(diagnosticRoutes(ctx));
   await app.register(pathChangeRoutes(ctx));
+  await app.register(targetRoutes(ctx));
   for (const feature of options.features ?? []) await app.register(feature);
   await app.register(webRoutes(options.webRoot));
   return app;
