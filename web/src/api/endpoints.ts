@@ -1,8 +1,8 @@
 // Every API call the UI makes, in one place, typed. Pages import `api` and nothing lower.
-import { del, get, patch, post, type Query } from './client.js';
+import { call, del, get, patch, post, type Query } from './client.js';
 import type {
   Agent, AgentDetail, Alert, AlertRule, ApiToken, AuditEntry, Integration, LoginAnswer, MaintenanceWindow, Me, NewApiToken,
-  NewRegistrationToken, PathChange, RegistrationToken, ResultPage, RunAccepted, RunDetail, RunSummary, Schedule, TestKind,
+  NewRegistrationToken, PathChange, SpeedTarget, SpeedTargetInput, RegistrationToken, ResultPage, RunAccepted, RunDetail, RunSummary, Schedule, TestKind,
   TestRequest, Trend, User,
 } from './types.js';
 
@@ -38,6 +38,12 @@ export const api = {
     list: () => get<RegistrationToken[]>('/api/speed/agent-tokens'),
     create: (name: string, expires_in_days?: number) => post<NewRegistrationToken>('/api/speed/agent-tokens', { name, ...(expires_in_days ? { expires_in_days } : {}) }),
     revoke: (id: number) => del(`/api/speed/agent-tokens/${id}`),
+  },
+  targets: {
+    list: () => get<SpeedTarget[]>('/api/speed/targets'),
+    create: (body: SpeedTargetInput) => post<SpeedTarget>('/api/speed/targets', body),
+    replace: (id: number, body: SpeedTargetInput) => call<SpeedTarget>('PUT', `/api/speed/targets/${id}`, { body }),
+    remove: (id: number) => del(`/api/speed/targets/${id}`),
   },
   results: {
     list: (filters: ResultFilters, signal?: AbortSignal) => get<ResultPage>('/api/speed/results', { ...filters }, signal),

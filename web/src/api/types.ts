@@ -35,6 +35,9 @@ export interface ApiErrorBody { error: string; message: string; field?: string; 
 export interface LoginAnswer { token: string; expires_at: string; user: User }
 export interface ResultPage { results: RunSummary[]; next_cursor: string | null }
 
+export interface SpeedTarget { id: number; name: string; kind: 'http' | 'iperf3'; address: string; location: string; auto: boolean; created_at: string; updated_at: string }
+export type SpeedTargetInput = Pick<SpeedTarget, 'name' | 'kind' | 'address'> & { location?: string; auto?: boolean };
+
 export interface ApiToken { id: number; name: string; prefix: string; created_at: string; expires_at: string | null; last_used_at: string | null; revoked: boolean }
 export type NewApiToken = ApiToken & { token: string };
 

@@ -8,11 +8,13 @@ import { UserSettings } from './settings/users.js';
 import { IntegrationSettings } from './settings/integrations.js';
 import { MaintenanceSettings } from './settings/maintenance.js';
 import { AuditLog } from './settings/audit.js';
+import { TargetSettings } from './settings/targets.js';
 
 const TABS: (Tab & { role: UserRole })[] = [
   { id: 'password', label: 'Password', role: 'viewer' },
   { id: 'tokens', label: 'API tokens', role: 'viewer' },
   { id: 'maintenance', label: 'Maintenance windows', role: 'viewer' },
+  { id: 'targets', label: 'Speedtest targets', role: 'viewer' },
   { id: 'users', label: 'Users and roles', role: 'admin' },
   { id: 'integrations', label: 'Integrations', role: 'admin' },
   { id: 'audit', label: 'Audit log', role: 'admin' },
@@ -28,6 +30,7 @@ export function SettingsPage({ params }: { params: Record<string, string> }) {
       {tab === 'password' && <PasswordSettings />}
       {tab === 'tokens' && <TokenSettings />}
       {tab === 'maintenance' && <MaintenanceSettings />}
+      {tab === 'targets' && <TargetSettings />}
       {tab === 'users' && <UserSettings />}
       {tab === 'integrations' && <IntegrationSettings />}
       {tab === 'audit' && <AuditLog />}

@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+import { api } from '../../api/endpoints.js';
+import { useAsync } from '../../lib/hooks.js';
 import { AgentSelect } from '../../components/AgentSelect.js';
 import { Field, checkedOf, valueOf } from '../../components/Field.js';
 import type { RunFormProps } from '../run-test.js';
@@ -16,6 +18,8 @@ export function SpeedtestForm({ agent: initialAgent, busy, onRun }: RunFormProps
   const [simultaneous, setSimultaneous] = useState(false);
   const [engine, setEngine] = useState('');
   const [udpMbps, setUdpMbps] = useState('');
+  const targets = useAsync(() => api.targets.list().catch(() => []), []);
+  const agents = useAsync(() => api.nodes.list(), []);
   return (
     <form
       class="form-grid"
@@ -34,7 +38,12 @@ export function SpeedtestForm({ agent: initialAgent, busy, onRun }: RunFormProps
       <Field label="Target" hint="auto (nearest), server, agent:NAME, a target name, an http(s) URL or host[:port] for iPerf3">
         <input name="target" required maxLength={2048} value={target} onInput={(e) => setTarget(valueOf(e))} list="speed-targets" />
       </Field>
-      <datalist id="speed-targets"><option value="auto" /><option value="server" /></datalist>
+      <datalist id="speed-targets">
+        <option value="auto">nearest known target</option>
+        <option value="server">this server</option>
+        {(targets.data ?? []).map((t) => <option key={t.id} value={t.name}>{t.kind} {t.address}{t.location ? ` (${t.location})` : ''}</option>)}
+        {(agents.data ?? []).filter((a) => a.name !== agent).map((a) => <option key={a.id} value={`agent:${a.name}`}>{a.location}</option>)}
+      </datalist>
       <Field label="Protocol">
         <select name="protocol" value={protocol} onChange={(e) => setProtocol(valueOf(e))}><option value="tcp">TCP</option><option value="udp">UDP</option></select>
       </Field>
