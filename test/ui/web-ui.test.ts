@@ -30,7 +30,7 @@ describe('web UI in Chromium', requires('chromium'), () => {
     listener = net.createServer((socket) => socket.end());
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     openPort = (listener.address() as net.AddressInfo).port;
-    await waitHealthy(baseUrl, server);
+    await waitHealthy(baseUrl, server, 120_000);
     admin = await Api.login(baseUrl, 'admin', ADMIN_PASSWORD);
     const created = await admin.post('/api/users', { username: 'viewer', password: VIEWER_PASSWORD, role: 'viewer' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -38,7 +38,7 @@ describe('web UI in Chromium', requires('chromium'), () => {
     const missing = (res: { status: number; body: unknown }) => res.status === 404 && String((res.body as { message?: string }).message).startsWith('no route');
     has.speedtest = !missing(await admin.post('/api/speed/test', {}));
     has.report = !missing(await admin.get('/api/speed/report?format=csv'));
-    await until(async () => (await admin.get<{ name: string; state: string }[]>('/api/speed/nodes')).body.some((n) => n.name === 'LOCAL' && n.state === 'ONLINE'), { timeoutMs: 30_000, what: 'LOCAL online' });
+    await until(async () => (await admin.get<{ name: string; state: string }[]>('/api/speed/nodes')).body.some((n) => n.name === 'LOCAL' && n.state === 'ONLINE'), { timeoutMs: 90_000, what: 'LOCAL online' });
     browser = await openBrowser();
   });
 
