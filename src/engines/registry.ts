@@ -3,18 +3,12 @@ import type { MeasurementJob, MeasurementResult } from '../measurements/job.js';
 import type { Engine, EngineContext } from './types.js';
 import { createDnsEngine } from './dns/engine.js';
 import { createProbeEngine } from './probe/engine.js';
+import { speedtestEngine } from './speedtest/index.js';
 import { createTraceEngine } from './trace/engine.js';
-
-function notYetAvailable(kind: MeasurementKind): Engine<MeasurementKind> {
-  return async (spec) => {
-    const now = new Date().toISOString();
-    return { kind, status: 'failed', error: `the ${kind} engine is not available in this build`, started_at: now, finished_at: now, target: 'target' in spec ? String(spec.target) : String((spec as { hostname: string }).hostname), metrics: {}, details: {}, method: {} };
-  };
-}
 
 /** One engine per kind; adding an engine is a folder, a schema branch and a line here. */
 export const ENGINES = {
-  speedtest: notYetAvailable('speedtest'),
+  speedtest: speedtestEngine,
   trace: createTraceEngine(),
   probe: createProbeEngine(),
   dns: createDnsEngine(),

@@ -24,6 +24,8 @@ export const ResolvedTarget = Type.Object({
   reflector_port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   /** Header sent with HTTP requests to a Flux Speed server (agent credential). */
   authorization: Type.Optional(Type.String()),
+  /** Where the target is (a known target's or agent's location), shown with the auto choice. */
+  location: Type.Optional(Type.String()),
 });
 export type ResolvedTarget = Static<typeof ResolvedTarget>;
 

@@ -44,6 +44,13 @@ export interface LineTopology {
   hopAddresses: string[];
   /** Limit the rate of one link's egress on one side with tbf. */
   shape(link: Link, side: 'a' | 'b', rateMbit: number): Promise<void>;
+  /**
+   * Add latency (and optional jitter) to one link's egress on one side with netem. Use a link
+   * that is not shaped: tbf and netem each want the root qdisc.
+   */
+  delay(link: Link, side: 'a' | 'b', delayMs: number, jitterMs?: number): Promise<void>;
+  /** Remove shaping or delay from one link side (back to the default qdisc). */
+  clearQdisc(link: Link, side: 'a' | 'b'): Promise<void>;
   /** Drop a share of packets leaving a host's interface (nftables numgen random). */
   dropRandom(host: Host, ifname: string, percent: number): Promise<void>;
   /**
@@ -116,6 +123,16 @@ export async function createLineTopology(): Promise<LineTopology> {
         const burstBytes = Math.max(32 * 1024, Math.ceil((rateMbit * 1e6) / 8 / 250));
         const limitBytes = Math.max(64 * 1024, Math.ceil((rateMbit * 1e6) / 8 * 0.02));
         await sh('tc', ['-n', end.host.ns, 'qdisc', 'replace', 'dev', end.ifname, 'root', 'tbf', 'rate', `${rateMbit}mbit`, 'burst', String(burstBytes), 'limit', String(limitBytes)]);
+      },
+      async delay(link, side, delayMs, jitterMs) {
+        const end = link[side];
+        const jitter = jitterMs ? [`${jitterMs}ms`] : [];
+        // A queue long enough for 200 Mbit/s × the delay: netem's default of 1000 packets would drop.
+        await sh('tc', ['-n', end.host.ns, 'qdisc', 'replace', 'dev', end.ifname, 'root', 'netem', 'delay', `${delayMs}ms`, ...jitter, 'limit', '100000']);
+      },
+      async clearQdisc(link, side) {
+        const end = link[side];
+        await sh('tc', ['-n', end.host.ns, 'qdisc', 'del', 'dev', end.ifname, 'root']).catch(() => {});
       },
       async dropRandom(h, ifname, percent) {
         const table = 'fluxtest';
