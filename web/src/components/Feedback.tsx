@@ -21,7 +21,7 @@ export function ErrorBox({ error, what }: { error: Error | undefined | null; wha
 export function Unavailable({ what }: { what: string }) {
   return (
     <div class="empty" role="status">
-      <strong>{what} is not available on this server yet.</strong>
+      <strong>{what}: not available on this server yet.</strong>
       <p class="muted">The API for it answers 404; it lights up here as soon as the server offers it.</p>
     </div>
   );

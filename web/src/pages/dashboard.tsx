@@ -115,7 +115,7 @@ export function DashboardPage() {
     <Page title="Dashboard" subtitle="Refreshes every 10 s. Times in your zone; hover for UTC.">
       <ErrorBox error={agents.error} what="Agents" />
       {agents.data ? <FleetTiles agents={list} /> : <Loading what="Loading agents" />}
-      <div class="grid-2">
+      <div class="grid-2 grid-wide-left">
         <Card title="Fleet" actions={<a href="/agents">All agents</a>}>{agents.data && <FleetTable agents={list} />}</Card>
         <Card title="Open alerts" actions={<a href="/alerts">All alerts</a>}>
           <AlertList state="open" limit={8} compact refreshMs={REFRESH_MS} />
