@@ -106,6 +106,21 @@ describe('web UI in Chromium', requires('chromium'), () => {
     await browser.shot('result-probe');
   });
 
+  it('runs a traceroute from the UI and shows the hop table', requires('mtr'), async () => {
+    const { page } = browser;
+    await page.goto(`${baseUrl}/run?type=trace`);
+    const form = page.getByRole('form', { name: 'Traceroute' });
+    await form.getByLabel('Target', { exact: true }).fill('127.0.0.1');
+    await form.getByLabel('Probes per hop').fill('3');
+    await form.getByRole('button', { name: 'Run trace' }).click();
+    await page.waitForURL(/\/results\/[0-9a-f-]{36}$/);
+    await page.getByTestId('run-status').getByText('completed').waitFor({ timeout: 60_000 });
+    const hops = page.locator('table[aria-label="Hops"] tbody tr');
+    await hops.first().waitFor();
+    assert.match(await hops.first().innerText(), /127\.0\.0\.1[\s\S]*%[\s\S]*ms/);
+    await browser.shot('result-trace');
+  });
+
   it('runs a short speedtest from the UI with live throughput, then its result', async () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/run?type=speedtest`);

@@ -51,7 +51,7 @@ function Facts({ values }: { values: Record<string, unknown> | null }) {
   return (
     <dl class="kv">
       {Object.entries(values).filter(([k]) => k !== 'candidates' && k !== 'authorization').map(([k, v]) => (
-        <div key={k}><dt>{k.replace(/_/g, ' ')}</dt><dd class="mono">{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>
+        <div key={k}><dt>{k.replace(/_/g, ' ')}</dt><dd class="mono">{Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>
       ))}
     </dl>
   );
