@@ -67,11 +67,14 @@ export function startAgent(options: AgentOptions): RunningAgent {
     return true;
   };
 
-  const serverOrigin = new URL(config.serverUrl).origin;
-  // The server's own /speed endpoints want this agent's credential; other targets get nothing.
+  const serverUrl = new URL(config.serverUrl);
+  const serverHost = serverUrl.hostname.replace(/^\[|\]$/g, '');
+  // Target `server` is the server as this agent reaches it (SPEED_SERVER_URL, maybe through a
+  // proxy), measured with this agent's own credential; the server never puts secrets in a job.
   const prepare = (job: MeasurementJob): MeasurementJob => {
     if (job.kind !== 'speedtest' || !credential) return job;
-    const candidates = job.spec.candidates.map((c) => (c.base_url && new URL(c.base_url).origin === serverOrigin ? { ...c, authorization: `Bearer ${credential!.credential}` } : c));
+    const authorization = `Bearer ${credential.credential}`;
+    const candidates = job.spec.candidates.map((c) => (c.name === 'server' && c.engine === 'http' ? { ...c, host: serverHost, base_url: serverUrl.origin, authorization } : c));
     return { ...job, spec: { ...job.spec, candidates } };
   };
 

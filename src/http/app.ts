@@ -16,9 +16,11 @@ import { nodeRoutes } from '../agents/routes.js';
 import { resultRoutes } from '../runs/routes.js';
 import { alertRoutes } from '../alerts/routes.js';
 import { diagnosticRoutes } from '../measurements/routes.js';
+import { speedtestRoutes } from '../measurements/speedtest-route.js';
 import { recordPathChange } from '../paths/hook.js';
 import { pathChangeRoutes } from '../paths/routes.js';
 import { targetRoutes } from '../targets/routes.js';
+import { speedRoutes } from '../speed-server/routes.js';
 import type { ResultHook } from '../runs/service.js';
 import { authRoutes } from '../auth/routes.js';
 import { auditRoutes } from '../audit/routes.js';
@@ -106,8 +108,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(resultRoutes(ctx));
   await app.register(alertRoutes(ctx));
   await app.register(diagnosticRoutes(ctx));
+  await app.register(speedtestRoutes(ctx));
   await app.register(pathChangeRoutes(ctx));
   await app.register(targetRoutes(ctx));
+  // The server's own speed endpoints (target `server`), for agents only.
+  await app.register(speedRoutes({ access: 'agent' }));
   for (const feature of options.features ?? []) await app.register(feature);
   await app.register(webRoutes(options.webRoot));
   return app;

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
-import { createTestApp, type TestApp } from '../../test/helpers/app.js';
+import { createTestApp, registerTestAgent, type TestApp } from '../../test/helpers/app.js';
 import { startSpeedListener, type SpeedListener } from './listener.js';
-import { MAX_DOWNLOAD_BYTES, speedRoutes } from './routes.js';
+import { MAX_DOWNLOAD_BYTES } from './routes.js';
 
 interface Answer {
   status: number;
@@ -182,13 +182,13 @@ describe('speed endpoints on an agent listener (public)', () => {
   });
 });
 
-const AGENT_CREDENTIAL = 'fsa_test-credential';
+let AGENT_CREDENTIAL = '';
 
 describe('speed endpoints on the main server (agent credential required)', () => {
   let t: TestApp;
   before(async () => {
-    const authenticateAgent = async (credential: string) => (credential === AGENT_CREDENTIAL ? { kind: 'agent' as const, agentId: 'a1', agentName: 'BRANCH-01' } : null);
-    t = await createTestApp({ app: { features: [async (app) => { await app.register(speedRoutes({ access: 'agent' })); }], authenticateAgent } });
+    t = await createTestApp();
+    AGENT_CREDENTIAL = (await registerTestAgent(t.ctx, 'BRANCH-01')).credential;
   });
   after(() => t.close());
 

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { insertUser } from '../../src/users/repository.js';
 import type { UserRole } from '../../src/users/roles.js';
 import { migratedDatabaseBackends } from './backends.js';
+import { createRegistrationToken, registerAgent } from '../../src/agents/registration.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -71,4 +72,11 @@ export function appBackends() {
       return { ...test, close: async () => { await test.close(); await db.close(); } };
     },
   }));
+}
+
+/** A registered agent and its real credential, without a running agent process. */
+export async function registerTestAgent(ctx: AppContext, name: string): Promise<{ agentId: string; credential: string }> {
+  const { secret } = await createRegistrationToken(ctx.db, { name: `test ${name}`, createdBy: null, expiresAt: null });
+  const { agent, credential } = await registerAgent(ctx.db, { token: secret, name, location: 'test', address: '127.0.0.1' });
+  return { agentId: agent.id, credential };
 }
