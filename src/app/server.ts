@@ -9,16 +9,17 @@ import type { AppContext } from './context.js';
  */
 export async function startServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = await buildApp(ctx);
-  await app.listen({ port: ctx.config.port, host: ctx.config.host });
   let reflector: UdpReflector | undefined;
+  // Hooks cannot be added once the server listens.
+  app.addHook('onClose', async () => {
+    await reflector?.close();
+  });
+  await app.listen({ port: ctx.config.port, host: ctx.config.host });
   try {
     reflector = await startUdpReflector({ host: ctx.config.host, port: ctx.config.port });
   } catch (error) {
     // Loss to the server is then reported unmeasured, with the reason; everything else works.
     ctx.log.warn({ err: error }, 'UDP reflector not started');
   }
-  app.addHook('onClose', async () => {
-    await reflector?.close();
-  });
   return app;
 }
