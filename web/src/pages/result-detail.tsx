@@ -6,6 +6,7 @@ import { ErrorBox, Loading } from '../components/Feedback.js';
 import { Card, Page } from '../components/Page.js';
 import { Time } from '../components/Time.js';
 import { duration } from '../lib/format.js';
+import { show } from './agent-detail.js';
 import { useAction } from '../lib/hooks.js';
 import { useRole } from '../lib/session.js';
 import { DnsResult, ResolverTable } from './result/dns-result.js';
@@ -51,7 +52,7 @@ function Facts({ values }: { values: Record<string, unknown> | null }) {
   return (
     <dl class="kv">
       {Object.entries(values).filter(([k]) => k !== 'candidates' && k !== 'authorization').map(([k, v]) => (
-        <div key={k}><dt>{k.replace(/_/g, ' ')}</dt><dd class="mono">{Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>
+        <div key={k}><dt>{k.replace(/_/g, ' ')}</dt><dd class="mono">{Array.isArray(v) ? v.join(' ') : show(v)}</dd></div>
       ))}
     </dl>
   );
@@ -88,7 +89,7 @@ export function ResultDetailPage({ params }: { params: Record<string, string> })
             {run.error && <span class="level-bad"> {run.error}</span>}
           </p>
           {active ? <LiveView run={run} progress={progress} /> : <Card title="Result"><Outcome run={run} /></Card>}
-          <div class="grid-2">
+          <div class="grid-2 grid-narrow-left">
             <Card title="Timeline">
               <ol class="timeline">
                 {run.timeline.map((t, i) => (
