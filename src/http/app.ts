@@ -26,6 +26,7 @@ import { authRoutes } from '../auth/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { healthRoutes } from '../health/routes.js';
 import { userRoutes } from '../users/routes.js';
+import { webRoutes } from '../web/routes.js';
 import { installErrorHandling } from './error-handler.js';
 import { ErrorBody } from './schemas.js';
 import { installSecurityHeaders } from './security.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   features?: ((app: FastifyInstance) => Promise<void>)[];
   /** Run inside the transaction that stores each result (path changes, alert evaluation). */
   resultHooks?: ResultHook[];
+  /** The built web UI (web/dist by default). */
+  webRoot?: string;
 }
 
 declare module 'fastify' {
@@ -111,5 +114,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // The server's own speed endpoints (target `server`), for agents only.
   await app.register(speedRoutes({ access: 'agent' }));
   for (const feature of options.features ?? []) await app.register(feature);
+  await app.register(webRoutes(options.webRoot));
   return app;
 }

@@ -47,6 +47,9 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /speed/upload': 'agent',
   'POST /api/speed/test': 'operator',
   'POST /api/speed/alerts/:id/ack': 'operator',
+  'GET /': 'public',
+  'GET /*': 'public',
+  'GET /assets/*': 'public',
 };
 
 describe('RBAC: every route × every role', () => {

@@ -1,0 +1,133 @@
+// Fleet at a glance, for the wall screen: agents by state, the latest figures per agent and
+// target coloured against thresholds, open alerts and recent path changes. Refreshes itself.
+import { api } from '../api/endpoints.js';
+import type { Agent, RunSummary, Schedule, Thresholds } from '../api/types.js';
+import { Badge, MetricValue } from '../components/Badge.js';
+import { Empty, ErrorBox, Loading } from '../components/Feedback.js';
+import { Card, Page } from '../components/Page.js';
+import { Time } from '../components/Time.js';
+import { AlertList } from './alerts-list.js';
+import { PathChangeList } from './path-changes.js';
+import { useAsync } from '../lib/hooks.js';
+
+const STATES = ['ONLINE', 'DEGRADED', 'OFFLINE', 'MAINTENANCE', 'NEVER_CONNECTED'] as const;
+const REFRESH_MS = 10_000;
+
+function FleetTiles({ agents }: { agents: Agent[] }) {
+  return (
+    <div class="tiles" aria-label="Agents by state">
+      {STATES.map((state) => {
+        const count = agents.filter((a) => a.state === state).length;
+        return (
+          <a key={state} class={`tile tile-${state.toLowerCase()}`} href="/agents" data-state={state}>
+            <span class="tile-count">{count}</span>
+            <span class="tile-label">{state.replace('_', ' ')}</span>
+          </a>
+        );
+      })}
+    </div>
+  );
+}
+
+function FleetTable({ agents }: { agents: Agent[] }) {
+  if (agents.length === 0) return <Empty title="No agents yet">Deploy one from Agents → Registration tokens.</Empty>;
+  return (
+    <div class="table-wrap">
+      <table class="table" aria-label="Agents">
+        <thead>
+          <tr><th>Agent</th><th>State</th><th>Last seen</th><th>Location</th></tr>
+        </thead>
+        <tbody>
+          {agents.map((agent) => (
+            <tr key={agent.id} data-agent={agent.name}>
+              <td class="nowrap"><a href={`/agents/${encodeURIComponent(agent.name)}`}>{agent.name}</a></td>
+              <td>
+                <Badge value={agent.state} />
+                {agent.reason && <div class="muted small">{agent.reason}</div>}
+              </td>
+              <td><Time iso={agent.last_seen_at} relative /></td>
+              <td>{agent.location || <span class="muted">—</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Newest completed result for each agent + type + target. */
+export function latestPerPair(results: RunSummary[]): RunSummary[] {
+  const seen = new Map<string, RunSummary>();
+  for (const r of results) {
+    const key = `${r.agent.name}\u0000${r.type}\u0000${r.target}`;
+    if (!seen.has(key)) seen.set(key, r);
+  }
+  return [...seen.values()].sort((a, b) => a.agent.name.localeCompare(b.agent.name) || a.type.localeCompare(b.type) || a.target.localeCompare(b.target));
+}
+
+const thresholdsFor = (schedules: Schedule[], r: RunSummary): Thresholds | undefined => {
+  const agentName = (s: Schedule) => (typeof s.agent === 'string' ? s.agent : s.agent.name);
+  return schedules.find((s) => agentName(s) === r.agent.name && s.target === r.target && s.test_type === r.type && s.thresholds)?.thresholds ?? undefined;
+};
+
+function LatestTable({ results, schedules }: { results: RunSummary[]; schedules: Schedule[] }) {
+  const latest = latestPerPair(results);
+  if (latest.length === 0) return <Empty title="No results yet">Run a test or create a schedule; figures appear here.</Empty>;
+  return (
+    <div class="table-wrap">
+      <table class="table" aria-label="Latest results">
+        <thead>
+          <tr><th>Agent</th><th>Test</th><th>Target</th><th class="num">Download</th><th class="num">Upload</th><th class="num">Latency</th><th class="num">Jitter</th><th class="num">Loss</th><th class="num">Connect / DNS</th><th>When</th></tr>
+        </thead>
+        <tbody>
+          {latest.map((r) => {
+            const t = thresholdsFor(schedules, r);
+            return (
+              <tr key={r.id}>
+                <td>{r.agent.name}</td>
+                <td>{r.type}</td>
+                <td class="mono" title={r.measured_target ?? undefined}><a href={`/results/${r.id}`}>{r.target}</a></td>
+                <td class="num"><MetricValue name="download_mbps" value={r.metrics.download_mbps} thresholds={t} /></td>
+                <td class="num"><MetricValue name="upload_mbps" value={r.metrics.upload_mbps} thresholds={t} /></td>
+                <td class="num"><MetricValue name="latency_ms" value={r.metrics.latency_ms} thresholds={t} /></td>
+                <td class="num"><MetricValue name="jitter_ms" value={r.metrics.jitter_ms} thresholds={t} /></td>
+                <td class="num"><MetricValue name="loss_pct" value={r.metrics.loss_pct} thresholds={t} /></td>
+                <td class="num">
+                  {r.metrics.connect_ms !== undefined && <MetricValue name="connect_ms" value={r.metrics.connect_ms} />}
+                  {r.metrics.resolve_ms !== undefined && <MetricValue name="resolve_ms" value={r.metrics.resolve_ms} />}
+                </td>
+                <td><Time iso={r.finished_at ?? r.created_at} relative /></td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function DashboardPage() {
+  const agents = useAsync(() => api.nodes.list(), [], REFRESH_MS);
+  const results = useAsync((signal) => api.results.list({ status: 'completed', limit: 300 }, signal), [], REFRESH_MS);
+  const schedules = useAsync(() => api.schedules.list().catch(() => [] as Schedule[]), [], 60_000);
+  const list = agents.data ?? [];
+  return (
+    <Page title="Dashboard" subtitle="Refreshes every 10 s. Times in your zone; hover for UTC.">
+      <ErrorBox error={agents.error} what="Agents" />
+      {agents.data ? <FleetTiles agents={list} /> : <Loading what="Loading agents" />}
+      <div class="grid-2 grid-wide-left">
+        <Card title="Fleet" actions={<a href="/agents">All agents</a>}>{agents.data && <FleetTable agents={list} />}</Card>
+        <Card title="Open alerts" actions={<a href="/alerts">All alerts</a>}>
+          <AlertList state="open" limit={8} compact refreshMs={REFRESH_MS} />
+        </Card>
+      </div>
+      <Card title="Latest result per agent and target" actions={<a href="/results">All results</a>}>
+        <ErrorBox error={results.error} what="Results" />
+        {results.data ? <LatestTable results={results.data.results} schedules={schedules.data ?? []} /> : !results.error && <Loading />}
+      </Card>
+      <Card title="Recent path changes">
+        <PathChangeList limit={6} refreshMs={REFRESH_MS * 3} />
+      </Card>
+    </Page>
+  );
+}
