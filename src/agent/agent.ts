@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { AgentConfig } from '../config/agent.js';
-import { AGENT_PROTOCOL_VERSION, MAX_AGENT_MESSAGE_BYTES, decodeServerMessage, type AgentCapabilities, type AgentHealth, type AgentListen, type AgentMessage, type ServerMessage } from '../agents/protocol.js';
+import { AGENT_PROTOCOL_VERSION, MAX_ACTIVE_RUNS_IN_HELLO, MAX_AGENT_MESSAGE_BYTES, decodeServerMessage, type AgentCapabilities, type AgentHealth, type AgentListen, type AgentMessage, type ServerMessage } from '../agents/protocol.js';
 import type { MeasurementJob } from '../measurements/job.js';
 import { VERSION } from '../version.js';
 import { ClockEstimator } from './clock.js';
@@ -31,6 +31,8 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 const REFUSED_RETRY_MS = 300_000;
 const ACK_TIMEOUT_MS = 30_000;
+/** After the server said it could not store a result now. */
+const RETRY_UPLOAD_MS = 2_000;
 
 /** Exponential backoff with ±30 % jitter so a fleet does not reconnect in lockstep. */
 export function backoffMs(attempt: number, minMs = BACKOFF_MIN_MS, maxMs = BACKOFF_MAX_MS): number {
@@ -92,7 +94,11 @@ export function startAgent(options: AgentOptions): RunningAgent {
     prepare,
   );
 
-  const health = (): AgentHealth => ({
+  const health = (): AgentHealth => {
+    outbox.recheck();
+    return healthFigures();
+  };
+  const healthFigures = (): AgentHealth => ({
     load1: Math.round(loadavg()[0]! * 100) / 100,
     mem_free_mb: Math.round(freemem() / 1048576),
     running_jobs: runner.runningCount,
@@ -102,6 +108,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
     clock_offset_ms: Math.round(clock.offsetMs),
     buffered_results: outbox.size,
     dropped_results: outbox.dropped,
+    ...(outbox.bufferError ? { buffer_error: outbox.bufferError.slice(0, 500) } : {}),
   });
 
   /** Sends buffered results one at a time, oldest first, each waiting for the server's ack. */
@@ -120,6 +127,12 @@ export function startAgent(options: AgentOptions): RunningAgent {
           socket?.terminate();
           return;
         }
+        if (outcome === 'retry' || outcome === 'disconnected') {
+          // Not stored: keep it (and everything after it, in order) and try again shortly.
+          log.warn({ runId: entry.run_id, outcome }, 'result not stored by the server yet; kept for a retry');
+          retryLater();
+          return;
+        }
         if (outcome === 'rejected') log.warn({ runId: entry.run_id }, 'the server rejected a buffered result; dropped');
         outbox.remove(entry.run_id);
       }
@@ -127,6 +140,15 @@ export function startAgent(options: AgentOptions): RunningAgent {
       uploading = false;
     }
     if (welcomed && outbox.size > 0 && !stopped) void upload();
+  }
+
+  let retryTimer: NodeJS.Timeout | undefined;
+  function retryLater(): void {
+    if (retryTimer || stopped) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void upload();
+    }, RETRY_UPLOAD_MS);
   }
 
   /** While the WebSocket is down, try the HTTP upload path for buffered results. */
@@ -196,6 +218,12 @@ export function startAgent(options: AgentOptions): RunningAgent {
     }
   }
 
+  /** What the agent measures or holds a result for, told at hello (left out when too many to list). */
+  const activeRuns = (): string[] | undefined => {
+    const ids = [...runner.knownRunIds(), ...outbox.runIds()];
+    return ids.length <= MAX_ACTIVE_RUNS_IN_HELLO ? ids : undefined;
+  };
+
   /** One connection, from open to close. Resolves with how it ended. */
   function connectOnce(): Promise<{ refused?: { status: number; code?: string; message: string }; welcomed: boolean }> {
     return new Promise((resolve) => {
@@ -219,7 +247,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
         });
       });
       ws.on('open', () => {
-        send({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, version: VERSION, location: config.location, capabilities: options.capabilities, listen: options.listen, sent_at: new Date().toISOString() });
+        send({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, version: VERSION, location: config.location, capabilities: options.capabilities, listen: options.listen, sent_at: new Date().toISOString(), active_runs: activeRuns() });
       });
       ws.on('message', (data) => {
         const decoded = decodeServerMessage(data.toString());
@@ -283,6 +311,7 @@ export function startAgent(options: AgentOptions): RunningAgent {
       wakeUp.abort();
       runner.stop();
       clearInterval(heartbeatTimer);
+      clearTimeout(retryTimer);
       socket?.close(1000, 'agent stopping');
     },
   };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -34,6 +34,29 @@ describe('Outbox', () => {
     assert.equal(box.size, 10);
     assert.equal(box.dropped, 3);
     assert.equal(box.entries()[0]!.run_id, id(4));
+  });
+
+  it('when the disk cannot be written, keeps results in memory, says why, and never throws', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'outbox-'));
+    const box = new Outbox(dir, 10);
+    box.put(id(1), result(1));
+    // The buffer directory replaced by a file: every write fails (as on a full or read-only disk).
+    rmSync(path.join(dir, 'outbox'), { recursive: true });
+    writeFileSync(path.join(dir, 'outbox'), '');
+    box.put(id(2), result(2));
+    box.put(id(3), result(3));
+    assert.equal(box.size, 3);
+    assert.ok(box.has(id(3)));
+    assert.match(box.bufferError!, /cannot write .*outbox: ENOTDIR \(2 results held in memory only\)/);
+    assert.deepEqual(box.runIds(), [id(1), id(2), id(3)]);
+    box.recheck();
+    assert.match(box.bufferError!, /ENOTDIR/, 'still broken');
+    // Room again: the results held in memory go to disk and the error clears.
+    rmSync(path.join(dir, 'outbox'));
+    mkdirSync(path.join(dir, 'outbox'));
+    box.recheck();
+    assert.equal(box.bufferError, undefined);
+    assert.equal(new Outbox(dir, 10).size, 2, 'both held results are on disk now');
   });
 
   it('ignores half-written temporary files and removes corrupt entries', () => {

@@ -47,6 +47,11 @@ export class JobRunner {
     return this.active.has(runId) || this.waiting.some((j) => j.runId === runId);
   }
 
+  /** Runs being measured or waiting their turn. */
+  knownRunIds(): string[] {
+    return [...this.active.keys(), ...this.waiting.map((j) => j.runId)];
+  }
+
   get runningCount(): number {
     return this.active.size;
   }

@@ -9,6 +9,7 @@ import { AgentConnection, CloseCode } from './connection.js';
 import { AGENT_PROTOCOL_VERSION, decodeAgentMessage, type AgentMessage } from './protocol.js';
 import { findAgent } from './repository.js';
 import { flushHeartbeats, recordHello } from './presence.js';
+import { ResultBatcher } from './result-batcher.js';
 
 const MAX_BAD_MESSAGES = 5;
 const HELLO_TIMEOUT_MS = 10_000;
@@ -17,7 +18,12 @@ export interface HubOptions {
   resultHooks?: ResultHook[];
   /** How often heartbeats are written to the database (batched). */
   flushEveryMs?: number;
+  /** How often queued runs of connected agents are dispatched even without a wake-up message. */
+  sweepEveryMs?: number;
 }
+
+/** A queued run older than this with its agent connected here missed its wake-up (a bus outage). */
+const SWEEP_MIN_AGE_MS = 2_000;
 
 /**
  * The agents connected to this server process: authenticates nothing (the route did), speaks the
@@ -28,10 +34,41 @@ export class AgentHub {
   private readonly connections = new Map<string, AgentConnection>();
   private readonly seen = new Map<string, { at: Date; health: AgentConnection['health'] }>();
   private readonly flushTimer: NodeJS.Timeout;
+  private readonly sweepTimer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** PostgreSQL only: on PGlite one in-process connection serialises everything anyway, and batching measured no better there. */
+  private readonly results: ResultBatcher | undefined;
+  private sweeping = false;
 
   constructor(private readonly ctx: AppContext, private readonly options: HubOptions = {}) {
+    this.results = ctx.db.kind === 'postgres' ? new ResultBatcher(ctx, options.resultHooks ?? []) : undefined;
     this.flushTimer = setInterval(() => void this.flush(), options.flushEveryMs ?? 1000);
+    this.sweepTimer = setInterval(() => void this.sweep(), options.sweepEveryMs ?? 5000);
+  }
+
+  /**
+   * Wake-ups travel by pub/sub, which drops messages published while Redis restarts: a run
+   * queued then would wait until it times out. So, now and then, dispatch what is still queued.
+   */
+  async sweep(): Promise<void> {
+    if (this.sweeping || this.connections.size === 0) return;
+    this.sweeping = true;
+    try {
+      const ids = [...this.connections.values()].filter((c) => c.helloReceived).map((c) => c.agentId);
+      if (ids.length === 0) return;
+      const rows = await this.ctx.db.query<{ agent_id: string }>(
+        "SELECT DISTINCT agent_id FROM runs WHERE status = 'queued' AND agent_id = ANY($1::uuid[]) AND created_at < $2",
+        [ids, new Date(Date.now() - SWEEP_MIN_AGE_MS)],
+      );
+      for (const { agent_id } of rows) {
+        const conn = this.connections.get(agent_id);
+        if (conn?.open) await this.dispatchPending(conn, false);
+      }
+    } catch (error) {
+      this.ctx.log.warn({ err: error }, 'dispatch sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   get size(): number {
@@ -104,7 +141,17 @@ export class AgentHub {
         await publishRunProgress(this.ctx.bus, message.run_id, message.progress);
         return;
       case 'result': {
-        const outcome = await acceptResult(this.ctx, conn.agentId, message.run_id, message.result, { clockOffsetMs: conn.clockOffsetMs, hooks: this.options.resultHooks });
+        let outcome;
+        try {
+          outcome = this.results
+            ? await this.results.submit({ agentId: conn.agentId, runId: message.run_id, result: message.result, clockOffsetMs: conn.clockOffsetMs })
+            : await acceptResult(this.ctx, conn.agentId, message.run_id, message.result, { clockOffsetMs: conn.clockOffsetMs, hooks: this.options.resultHooks });
+        } catch (error) {
+          // Storage unreachable (a database restart): the agent keeps the result and resends it.
+          this.ctx.log.error({ err: error, agent: conn.agentName, run: message.run_id }, 'result not stored; agent told to retry');
+          conn.send({ type: 'result_ack', run_id: message.run_id, outcome: 'retry', reason: 'the server could not store the result now' });
+          return;
+        }
         conn.activeRuns.delete(message.run_id);
         if (outcome.outcome === 'rejected') this.ctx.log.warn({ agent: conn.agentName, run: message.run_id, reason: outcome.reason }, 'result rejected');
         conn.send({ type: 'result_ack', run_id: message.run_id, ...outcome });
@@ -146,7 +193,19 @@ export class AgentHub {
     const agent = await recordHello(this.ctx, conn, hello);
     if (!agent) return conn.close(CloseCode.retired, 'retired', 'this agent has been retired');
     conn.send({ type: 'welcome', agent_id: conn.agentId, name: agent.name, heartbeat_s: this.ctx.config.agentHeartbeatS, server_time: new Date().toISOString() });
+    if (hello.active_runs) await this.failForgottenRuns(conn, hello.active_runs);
     await this.dispatchPending(conn, true);
+  }
+
+  /** Runs running on this agent that it no longer knows (it restarted mid-test) end failed at once. */
+  private async failForgottenRuns(conn: AgentConnection, known: string[]) {
+    const lost = await this.ctx.db.query<{ id: string }>("SELECT id FROM runs WHERE agent_id = $1 AND status = 'running' AND NOT (id = ANY($2::uuid[]))", [conn.agentId, known]);
+    for (const { id } of lost) {
+      const run = await transitionRun(this.ctx.db, id, 'failed', { reason: 'the agent went away during the test (it restarted and the measurement was lost)', finishedAt: new Date() });
+      if (!run) continue;
+      this.ctx.log.warn({ agent: conn.agentName, run: id }, 'run lost by an agent restart');
+      await publishRunStatus(this.ctx.bus, run);
+    }
   }
 
   private async ownsActiveRun(conn: AgentConnection, runId: string): Promise<boolean> {
@@ -247,6 +306,7 @@ export class AgentHub {
 
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    clearInterval(this.sweepTimer);
     for (const conn of this.connections.values()) conn.close(CloseCode.serverShutdown, 'server shutting down');
     await this.flush();
   }

@@ -8,7 +8,7 @@ export async function markSilentAgentsOffline(ctx: AppContext, now = new Date())
   const offlineAfterMs = ctx.config.agentOfflineAfterS * 1000;
   const silent = await ctx.db.query<{ id: string; last_seen_at: Date }>(
     `SELECT id, last_seen_at FROM agents
-      WHERE retired_at IS NULL AND NOT maintenance AND state IN ('ONLINE', 'DEGRADED') AND last_seen_at < $1`,
+      WHERE retired_at IS NULL AND NOT maintenance AND maintenance_window IS NULL AND state IN ('ONLINE', 'DEGRADED') AND last_seen_at < $1`,
     [new Date(now.getTime() - offlineAfterMs)],
   );
   let changed = 0;

@@ -3,7 +3,7 @@ import { applyAgentState } from './state-service.js';
 import type { AgentConnection } from './connection.js';
 import type { AgentHealth, AgentMessage } from './protocol.js';
 import { AGENT_COLUMNS, type Agent } from './repository.js';
-import { evaluateAgentState, type AgentState } from './state.js';
+import { evaluateAgentState, maintenanceInputs, type AgentState } from './state.js';
 
 /** Records a hello (version, capabilities, where it listens) and moves the agent to its state. */
 export async function recordHello(ctx: AppContext, conn: AgentConnection, hello: Extract<AgentMessage, { type: 'hello' }>): Promise<Agent | undefined> {
@@ -19,10 +19,9 @@ export async function recordHello(ctx: AppContext, conn: AgentConnection, hello:
   return agent;
 }
 
-async function updateState(ctx: AppContext, agent: Pick<Agent, 'id' | 'state' | 'maintenance' | 'maintenance_reason' | 'last_seen_at'>, health: AgentHealth) {
+async function updateState(ctx: AppContext, agent: Pick<Agent, 'id' | 'state' | 'maintenance' | 'maintenance_reason' | 'maintenance_window' | 'last_seen_at'>, health: AgentHealth) {
   const verdict = evaluateAgentState({
-    maintenance: agent.maintenance,
-    maintenanceReason: agent.maintenance_reason,
+    ...maintenanceInputs(agent),
     lastSeenAt: agent.last_seen_at,
     health,
     nowMs: Date.now(),
@@ -38,11 +37,11 @@ async function updateState(ctx: AppContext, agent: Pick<Agent, 'id' | 'state' | 
  * the database holds (maintenance set elsewhere, OFFLINE set by a worker during a long pause).
  */
 export async function flushHeartbeats(ctx: AppContext, batch: [string, { at: Date; health: AgentHealth }][]): Promise<void> {
-  const rows = await ctx.db.query<{ id: string; state: AgentState; maintenance: boolean; maintenance_reason: string | null; last_seen_at: Date; health: AgentHealth }>(
+  const rows = await ctx.db.query<{ id: string; state: AgentState; maintenance: boolean; maintenance_reason: string | null; maintenance_window: string | null; last_seen_at: Date; health: AgentHealth }>(
     `UPDATE agents a SET last_seen_at = GREATEST(a.last_seen_at, v.seen), health = v.health
        FROM (SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::jsonb[]) AS t(id, seen, health)) v
       WHERE a.id = v.id AND a.retired_at IS NULL
-      RETURNING a.id, a.state, a.maintenance, a.maintenance_reason, a.last_seen_at, a.health`,
+      RETURNING a.id, a.state, a.maintenance, a.maintenance_reason, a.maintenance_window, a.last_seen_at, a.health`,
     [batch.map(([id]) => id), batch.map(([, v]) => v.at), batch.map(([, v]) => JSON.stringify(v.health))],
   );
   for (const row of rows) await updateState(ctx, row, row.health);

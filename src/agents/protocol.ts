@@ -9,6 +9,8 @@ import { MeasurementJob, MeasurementResult, Progress } from '../measurements/job
 export const AGENT_PROTOCOL_VERSION = 1;
 /** Larger messages are refused and the connection closed (a result with a long trace fits easily). */
 export const MAX_AGENT_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** An agent holding more runs than this leaves `active_runs` out of its hello (it must fit in a message). */
+export const MAX_ACTIVE_RUNS_IN_HELLO = 50_000;
 
 /**
  * What the agent's host can measure, found by trying (see src/engines/capabilities.ts):
@@ -41,6 +43,8 @@ export const AgentHealth = Type.Object({
   clock_offset_ms: Type.Optional(Type.Number()),
   buffered_results: Type.Optional(Type.Integer({ minimum: 0 })),
   dropped_results: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Why the on-disk result buffer cannot be written (disk full…), while results are held in memory. */
+  buffer_error: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export type AgentHealth = Static<typeof AgentHealth>;
 
@@ -55,6 +59,11 @@ export const AgentMessage = Type.Union([
     capabilities: AgentCapabilities,
     listen: Type.Optional(AgentListen),
     sent_at: Type.String({ format: 'date-time' }),
+    /**
+     * Runs the agent is measuring or holds a result for. When present, a run the server thinks is
+     * running on this agent but is not listed was lost (the agent restarted mid-test).
+     */
+    active_runs: Type.Optional(Type.Array(RunId, { maxItems: MAX_ACTIVE_RUNS_IN_HELLO })),
   }),
   Type.Object({ type: Type.Literal('heartbeat'), seq: Type.Integer({ minimum: 0 }), sent_at: Type.String({ format: 'date-time' }), health: AgentHealth }),
   Type.Object({ type: Type.Literal('ack'), run_id: RunId }),
@@ -73,8 +82,11 @@ export const ServerMessage = Type.Union([
   Type.Object({
     type: Type.Literal('result_ack'),
     run_id: RunId,
-    /** stored: kept; duplicate: already had it; rejected: will never be accepted (drop it). */
-    outcome: Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected')]),
+    /**
+     * stored: kept; duplicate: already had it; rejected: will never be accepted (drop it);
+     * retry: the server could not store it now (its database is unreachable): keep it, send it again later.
+     */
+    outcome: Type.Union([Type.Literal('stored'), Type.Literal('duplicate'), Type.Literal('rejected'), Type.Literal('retry')]),
     reason: Type.Optional(Type.String()),
   }),
   Type.Object({ type: Type.Literal('error'), code: Type.String(), message: Type.String() }),

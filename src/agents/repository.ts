@@ -15,6 +15,8 @@ export interface Agent {
   state_changed_at: Date;
   maintenance: boolean;
   maintenance_reason: string | null;
+  /** The maintenance window open for the agent now (kept by the worker). */
+  maintenance_window: string | null;
   health: AgentHealth;
   connected_at: Date | null;
   last_seen_at: Date | null;
@@ -25,7 +27,7 @@ export interface Agent {
 }
 
 export const AGENT_COLUMNS = `id, name, location, version, capabilities, listen, remote_address, state, state_reason, state_changed_at,
-  maintenance, maintenance_reason, health, connected_at, last_seen_at, builtin, created_at, retired_at, credential_revoked_at`;
+  maintenance, maintenance_reason, maintenance_window, health, connected_at, last_seen_at, builtin, created_at, retired_at, credential_revoked_at`;
 
 export async function findAgent(db: Queryable, id: string): Promise<Agent | undefined> {
   const [row] = await db.query<Agent>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id = $1`, [id]);
@@ -86,6 +88,7 @@ export function publicAgent(agent: Agent) {
     address: agent.remote_address,
     maintenance: agent.maintenance,
     maintenance_reason: agent.maintenance_reason,
+    maintenance_window: agent.maintenance_window,
     health: agent.health,
     builtin: agent.builtin,
     created_at: agent.created_at.toISOString(),

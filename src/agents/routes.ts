@@ -11,7 +11,7 @@ import { findAgentByIdOrName, listAgents, listStateChanges, publicAgent } from '
 import { createRegistrationToken, listRegistrationTokens, publicRegistrationToken, revokeRegistrationToken } from './registration.js';
 import { AgentBody, NodeKeyParams, RegistrationTokenBody, StateChangeBody } from './schemas.js';
 import { applyAgentState } from './state-service.js';
-import { evaluateAgentState } from './state.js';
+import { evaluateAgentState, maintenanceInputs } from './state.js';
 import type { Run } from '../runs/repository.js';
 import { RUN_COLUMNS } from '../runs/repository.js';
 
@@ -75,8 +75,7 @@ export function nodeRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       await ctx.db.transaction(async (tx) => {
         await tx.query('UPDATE agents SET maintenance = $2, maintenance_reason = $3 WHERE id = $1', [agent.id, request.body.maintenance, reason]);
         const verdict = evaluateAgentState({
-          maintenance: request.body.maintenance,
-          maintenanceReason: reason,
+          ...maintenanceInputs({ maintenance: request.body.maintenance, maintenance_reason: reason, maintenance_window: agent.maintenance_window }),
           lastSeenAt: agent.last_seen_at,
           health: agent.health,
           nowMs: Date.now(),

@@ -17,6 +17,7 @@ export const AgentBody = Type.Object({
   address: Type.Union([Type.String(), Type.Null()]),
   maintenance: Type.Boolean(),
   maintenance_reason: Type.Union([Type.String(), Type.Null()]),
+  maintenance_window: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the maintenance window open for the agent now, by name' })),
   health: Type.Record(Type.String(), Type.Unknown()),
   builtin: Type.Boolean(),
   created_at: Timestamp,

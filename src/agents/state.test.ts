@@ -18,6 +18,8 @@ describe('evaluateAgentState', () => {
     ['engine errors', { health: { recent_runs: 10, recent_engine_errors: 6 } }, 'DEGRADED', /6 of the last 10 runs failed/],
     ['too few runs to judge', { health: { recent_runs: 2, recent_engine_errors: 2 } }, 'ONLINE', /current/],
     ['clock off', { health: { clock_offset_ms: -300_000 } }, 'DEGRADED', /clock off by -300 s/],
+    ['result buffer cannot be written', { health: { buffer_error: 'cannot write /data/outbox: ENOSPC (3 results held in memory only)' } }, 'DEGRADED', /result buffer: cannot write \/data\/outbox: ENOSPC/],
+    ['result buffer overflowed', { health: { dropped_results: 4 } }, 'DEGRADED', /result buffer full: 4 results dropped/],
     ['offline beats degraded', { lastSeenAt: new Date(now - 200_000), health: { rtt_ms: 900 } }, 'OFFLINE', /no heartbeat/],
   ];
   for (const [name, inputs, state, reason] of cases) {

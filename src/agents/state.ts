@@ -32,6 +32,13 @@ export interface StateInputs {
   limits?: DegradedLimits;
 }
 
+/** The maintenance inputs of an agent: the operator's flag, or a maintenance window open now. */
+export function maintenanceInputs(agent: { maintenance: boolean; maintenance_reason: string | null; maintenance_window?: string | null }): Pick<StateInputs, 'maintenance' | 'maintenanceReason'> {
+  if (agent.maintenance) return { maintenance: true, maintenanceReason: agent.maintenance_reason };
+  if (agent.maintenance_window) return { maintenance: true, maintenanceReason: `window "${agent.maintenance_window}"` };
+  return { maintenance: false, maintenanceReason: null };
+}
+
 /** What state an agent is in, and why, from what the server knows of it. Pure. */
 export function evaluateAgentState(inputs: StateInputs): StateVerdict {
   const limits = inputs.limits ?? DEFAULT_DEGRADED_LIMITS;
@@ -41,7 +48,9 @@ export function evaluateAgentState(inputs: StateInputs): StateVerdict {
   if (silentMs > inputs.offlineAfterMs) {
     return { state: 'OFFLINE', reason: `no heartbeat for ${Math.round(silentMs / 1000)} s (threshold ${Math.round(inputs.offlineAfterMs / 1000)} s)` };
   }
-  const { rtt_ms, recent_runs, recent_engine_errors, clock_offset_ms } = inputs.health;
+  const { rtt_ms, recent_runs, recent_engine_errors, clock_offset_ms, buffer_error, dropped_results } = inputs.health;
+  if (buffer_error) return { state: 'DEGRADED', reason: `result buffer: ${buffer_error}` };
+  if (dropped_results) return { state: 'DEGRADED', reason: `result buffer full: ${dropped_results} results dropped since the agent started` };
   if (rtt_ms !== undefined && rtt_ms > limits.heartbeatRttMs) {
     return { state: 'DEGRADED', reason: `heartbeat RTT ${Math.round(rtt_ms)} ms > ${limits.heartbeatRttMs} ms` };
   }

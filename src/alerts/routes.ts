@@ -1,3 +1,4 @@
+import type { AlertRow as BaseAlertRow } from './alert-row.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../app/context.js';
@@ -6,7 +7,7 @@ import { currentUser } from '../auth/access.js';
 import { conflict, notFound } from '../http/errors.js';
 import { IdParams, NullableTimestamp, Timestamp, withErrors } from '../http/schemas.js';
 
-const AlertBody = Type.Object({
+export const AlertBody = Type.Object({
   id: Type.Integer(),
   kind: Type.String({ description: 'threshold, baseline or agent_offline' }),
   state: Type.String({ description: 'open or resolved' }),
@@ -16,6 +17,9 @@ const AlertBody = Type.Object({
   value: Type.Union([Type.Number(), Type.Null()]),
   threshold: Type.Union([Type.Number(), Type.Null()]),
   severity: Type.String(),
+  contact_list: Type.Union([Type.String(), Type.Null()], { description: 'the Flux Notify contact list (null: the default)' }),
+  notify: Type.Boolean({ description: 'sent to Flux Notify and the webhooks' }),
+  incident_id: Type.Union([Type.String(), Type.Null()], { description: 'the incident Flux Notify created for it' }),
   title: Type.String(),
   opened_at: Timestamp,
   resolved_at: NullableTimestamp,
@@ -24,26 +28,13 @@ const AlertBody = Type.Object({
   details: Type.Record(Type.String(), Type.Unknown()),
 });
 
-interface AlertRow {
-  id: number;
-  kind: string;
-  state: string;
-  agent_id: string | null;
-  agent_name: string | null;
-  target: string | null;
-  metric: string | null;
-  value: number | null;
-  threshold: number | null;
-  severity: string;
-  title: string;
-  opened_at: Date;
-  resolved_at: Date | null;
+interface AlertRow extends BaseAlertRow {
+  notify: boolean;
   acknowledged_at: Date | null;
   acknowledged_by_name: string | null;
-  details: Record<string, unknown>;
 }
 
-const SELECT = `SELECT al.id, al.kind, al.state, al.agent_id, ag.name AS agent_name, al.target, al.metric, al.value, al.threshold, al.severity, al.title,
+const SELECT = `SELECT al.id, al.kind, al.state, al.agent_id, ag.name AS agent_name, al.target, al.metric, al.value, al.threshold, al.severity, al.contact_list, al.notify, al.notify_incident_id, al.title,
   al.opened_at, al.resolved_at, al.acknowledged_at, u.username AS acknowledged_by_name, al.details
   FROM alerts al LEFT JOIN agents ag ON ag.id = al.agent_id LEFT JOIN users u ON u.id = al.acknowledged_by`;
 
@@ -58,6 +49,9 @@ function present(row: AlertRow) {
     value: row.value,
     threshold: row.threshold,
     severity: row.severity,
+    contact_list: row.contact_list,
+    notify: row.notify,
+    incident_id: row.notify_incident_id,
     title: row.title,
     opened_at: row.opened_at.toISOString(),
     resolved_at: row.resolved_at?.toISOString() ?? null,
@@ -78,6 +72,8 @@ export function alertRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           state: Type.Optional(Type.String({ enum: ['open', 'resolved'] })),
           kind: Type.Optional(Type.String({ enum: ['threshold', 'baseline', 'agent_offline'] })),
           agent: Type.Optional(Type.String({ format: 'uuid' })),
+          metric: Type.Optional(Type.String({ maxLength: 64 })),
+          since: Type.Optional(Type.String({ format: 'date-time', description: 'opened at or after' })),
           before_id: Type.Optional(Type.Integer({ minimum: 1 })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
         }, { additionalProperties: false }),
@@ -87,8 +83,9 @@ export function alertRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       const q = request.query;
       const rows = await ctx.db.query<AlertRow>(
         `${SELECT} WHERE ($1::text IS NULL OR al.state = $1) AND ($2::text IS NULL OR al.kind = $2) AND ($3::uuid IS NULL OR al.agent_id = $3)
-           AND ($4::bigint IS NULL OR al.id < $4) ORDER BY al.id DESC LIMIT $5`,
-        [q.state ?? null, q.kind ?? null, q.agent ?? null, q.before_id ?? null, q.limit],
+           AND ($4::bigint IS NULL OR al.id < $4) AND ($6::text IS NULL OR al.metric = $6) AND ($7::timestamptz IS NULL OR al.opened_at >= $7)
+         ORDER BY al.id DESC LIMIT $5`,
+        [q.state ?? null, q.kind ?? null, q.agent ?? null, q.before_id ?? null, q.limit, q.metric ?? null, q.since ?? null],
       );
       return rows.map(present);
     });

@@ -8,6 +8,7 @@ import { runUser } from './commands/user.js';
 import { runAgentProcess } from './commands/agent.js';
 import { runToken } from './commands/token.js';
 import { loadAgentConfig } from '../config/agent.js';
+import { BENCH_OPTIONS, runBenchCommand } from './commands/bench.js';
 
 const USAGE = `flux-speed — network performance observatory
 
@@ -22,12 +23,13 @@ Commands:
   user add NAME [--role admin|operator|viewer] [--password P]
   user passwd NAME [--password P]
   token create [--name N] [--expires-in-days D]   an agent registration token
+  bench [ingest fleet scheduler queries engine embedded] [--quick]   benchmarks into BENCHMARKS.md
 
 Configuration comes from environment variables; --some-flag value sets SOME_FLAG.
 See README.md for the variables.`;
 
 /** Command options that are not configuration variables. */
-const COMMAND_OPTIONS = new Set(['role', 'password', 'help', 'name', 'expires-in-days']);
+const COMMAND_OPTIONS = new Set(['role', 'password', 'help', 'name', 'expires-in-days', ...BENCH_OPTIONS]);
 
 export async function main(argv: string[]): Promise<number> {
   const { positionals, options } = parseArgs(argv);
@@ -55,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
       return runToken(load('tool'), rest, options);
     case 'agent':
       return runAgentProcess(loadAgentConfig(env));
+    case 'bench':
+      return runBenchCommand(env, rest, options);
     default:
       process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
       return 2;

@@ -27,11 +27,18 @@ export const ServerEnvironment = Type.Object({
   FLUX_NOTIFY_API_KEY: Type.Optional(Type.String()),
   DEFAULT_SEVERITY: Type.Union(severity.anyOf, { default: 'HIGH' }),
   DEFAULT_CONTACT_LIST: Type.String({ default: 'NOC Team', minLength: 1 }),
+  NOTIFY_DELIVERY_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 600_000, default: 2000 }),
+  NOTIFY_RETRY_BASE_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 2000 }),
+  NOTIFY_RETRY_MAX_S: Type.Integer({ minimum: 1, maximum: 86400, default: 600 }),
+  NOTIFY_TIMEOUT_S: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
+  BASELINE_RECOMPUTE_HOUR_UTC: Type.Integer({ minimum: 0, maximum: 23, default: 2 }),
   RAW_RETENTION_DAYS: Type.Integer({ minimum: 15, maximum: 3650, default: 90 }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'an http(s):// URL' })),
   TRUSTED_PROXIES: Type.Optional(Type.String()),
   CORS_ORIGINS: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Union(logLevel.anyOf, { default: 'info' }),
+  SCHEDULE_MIN_INTERVAL_S: Type.Integer({ minimum: 1, maximum: 86400, default: 60 }),
+  SCHEDULER_TICK_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
 });
 type ServerEnvironment = Static<typeof ServerEnvironment>;
 
@@ -58,11 +65,19 @@ export interface ServerConfig {
   /** How long a run may wait for its agent to take it before it times out. */
   runQueueTimeoutS: number;
   fluxNotify: { url: string | undefined; apiKey: string | undefined; defaultSeverity: string; defaultContactList: string };
+  /** Notification delivery (Flux Notify and webhooks): worker tick, retry backoff, request timeout. */
+  notifyDelivery: { intervalMs: number; retryBaseMs: number; retryMaxS: number; timeoutS: number };
+  /** The hour (UTC) the worker recomputes baselines each night. */
+  baselineRecomputeHourUtc: number;
   rawRetentionDays: number;
   publicUrl: string;
   trustedProxies: string[];
   corsOrigins: string[];
   logLevel: string;
+  /** The shortest interval a schedule may have. */
+  scheduleMinIntervalS: number;
+  /** How often the worker looks for due schedules and maintenance windows opening or closing. */
+  schedulerTickMs: number;
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -103,10 +118,14 @@ export function loadServerConfig(env: Record<string, string | undefined>, role: 
       defaultSeverity: e.DEFAULT_SEVERITY,
       defaultContactList: e.DEFAULT_CONTACT_LIST,
     },
+    notifyDelivery: { intervalMs: e.NOTIFY_DELIVERY_INTERVAL_MS, retryBaseMs: e.NOTIFY_RETRY_BASE_MS, retryMaxS: e.NOTIFY_RETRY_MAX_S, timeoutS: e.NOTIFY_TIMEOUT_S },
+    baselineRecomputeHourUtc: e.BASELINE_RECOMPUTE_HOUR_UTC,
     rawRetentionDays: e.RAW_RETENTION_DAYS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     trustedProxies: list(e.TRUSTED_PROXIES),
     corsOrigins: list(e.CORS_ORIGINS),
     logLevel: e.LOG_LEVEL,
+    scheduleMinIntervalS: e.SCHEDULE_MIN_INTERVAL_S,
+    schedulerTickMs: e.SCHEDULER_TICK_MS,
   };
 }

@@ -15,11 +15,20 @@ import { authenticateAgentCredential } from '../agents/registration.js';
 import { nodeRoutes } from '../agents/routes.js';
 import { resultRoutes } from '../runs/routes.js';
 import { alertRoutes } from '../alerts/routes.js';
+import { evaluateAlerts } from '../alerts/hook.js';
+import { alertRuleRoutes } from '../alerts/rule-routes.js';
+import { breachRoutes } from '../alerts/breach-routes.js';
+import { integrationRoutes } from '../alerts/integration-routes.js';
+import { baselineRoutes } from '../baselines/routes.js';
 import { diagnosticRoutes } from '../measurements/routes.js';
 import { speedtestRoutes } from '../measurements/speedtest-route.js';
 import { recordPathChange } from '../paths/hook.js';
+import { markRollupDirty } from '../history/rollups.js';
+import { historyRoutes } from '../history/routes.js';
 import { pathChangeRoutes } from '../paths/routes.js';
 import { targetRoutes } from '../targets/routes.js';
+import { scheduleRoutes } from '../schedules/routes.js';
+import { maintenanceRoutes } from '../maintenance/routes.js';
 import { speedRoutes } from '../speed-server/routes.js';
 import type { ResultHook } from '../runs/service.js';
 import { authRoutes } from '../auth/routes.js';
@@ -28,6 +37,7 @@ import { healthRoutes } from '../health/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { webRoutes } from '../web/routes.js';
 import { installErrorHandling } from './error-handler.js';
+import { installNulGuard } from './nul-guard.js';
 import { ErrorBody } from './schemas.js';
 import { installSecurityHeaders } from './security.js';
 
@@ -61,6 +71,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     connectionTimeout: 0,
     requestTimeout: 120_000,
     keepAliveTimeout: 72_000,
+    // Check header and request timeouts every second (Node's default: every 30 s, which doubles them).
+    http: { connectionsCheckingInterval: 1000 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
   app.server.headersTimeout = 30_000;
@@ -68,6 +80,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.addSchema(ErrorBody);
   installErrorHandling(app);
   installSecurityHeaders(app);
+  installNulGuard(app);
   if (ctx.config.corsOrigins.length > 0) await app.register(cors, { origin: ctx.config.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-api-token'] });
 
   await app.register(swagger, {
@@ -99,7 +112,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(authRoutes(ctx));
   await app.register(userRoutes(ctx));
   await app.register(auditRoutes(ctx));
-  const resultHooks = [recordPathChange, ...(options.resultHooks ?? [])];
+  const resultHooks = [recordPathChange, markRollupDirty, ...(options.resultHooks ?? []), evaluateAlerts];
   const hub = new AgentHub(ctx, { resultHooks });
   app.decorate('agentHub', hub);
   app.addHook('onClose', () => hub.close());
@@ -107,10 +120,17 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(agentProtocolRoutes(ctx, hub, resultHooks));
   await app.register(resultRoutes(ctx));
   await app.register(alertRoutes(ctx));
+  await app.register(alertRuleRoutes(ctx));
+  await app.register(breachRoutes(ctx));
+  await app.register(integrationRoutes(ctx));
+  await app.register(baselineRoutes(ctx));
   await app.register(diagnosticRoutes(ctx));
   await app.register(speedtestRoutes(ctx));
   await app.register(pathChangeRoutes(ctx));
   await app.register(targetRoutes(ctx));
+  await app.register(scheduleRoutes(ctx));
+  await app.register(maintenanceRoutes(ctx));
+  await app.register(historyRoutes(ctx));
   // The server's own speed endpoints (target `server`), for agents only.
   await app.register(speedRoutes({ access: 'agent' }));
   for (const feature of options.features ?? []) await app.register(feature);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError } from './errors.js';
+import { isBackendUnavailable } from './unavailable.js';
 
 interface ValidationIssue {
   instancePath: string;
@@ -50,6 +51,10 @@ export function installErrorHandling(app: FastifyInstance) {
     const status = (error as FastifyError).statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: CODES[status] ?? 'bad_request', message: error.message });
+    }
+    if (isBackendUnavailable(error)) {
+      request.log.warn({ err: error }, 'storage unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'the database or Redis cannot be reached right now; try again shortly', request_id: String(request.id) });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal server error', request_id: String(request.id) });

@@ -126,6 +126,8 @@ export function speedtestTargetError(value: string): string | undefined {
 export function urlError(value: string): string | undefined {
   if (/\s/.test(value)) return 'must not contain whitespace';
   if (value.length > 2048) return 'must be at most 2048 characters';
+  // `http:///etc/passwd` parses (host "etc"), but is not what anyone meant: the host comes first.
+  if (/^https?:/i.test(value) && !/^https?:\/\/[^/?#]/i.test(value)) return 'must be an http(s) URL with a host (http://host/…)';
   let url: URL;
   try {
     url = new URL(value);

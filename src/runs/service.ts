@@ -32,28 +32,41 @@ export interface CreateRunInput {
  * maintenance gets nothing: the run is recorded as skipped_maintenance at once.
  */
 export async function createRun(ctx: AppContext, input: CreateRunInput): Promise<Run> {
-  const now = new Date();
+  const run = await ctx.db.transaction((tx) => insertRunFor(tx, ctx, input));
+  await announceRun(ctx, run);
+  return run;
+}
+
+/**
+ * createRun's write, inside the caller's transaction (the scheduler creates the run in the
+ * transaction that advances its schedule). `skipReason` records the run as skipped_maintenance
+ * with that reason instead of queueing it. Call announceRun after the commit.
+ */
+export async function insertRunFor(tx: Queryable, ctx: AppContext, input: CreateRunInput & { skipReason?: string | null; at?: Date }): Promise<Run> {
+  const now = input.at ?? new Date();
   const deadline = new Date(now.getTime() + (ctx.config.runQueueTimeoutS + ctx.config.runTimeoutGraceS) * 1000 + expectedDurationMs(input.job));
-  const run = await ctx.db.transaction(async (tx) => {
-    const agent = await findAgent(tx, input.agentId);
-    if (!agent || agent.retired_at) throw badRequest('agent', 'no such agent');
-    const queued = await insertRun(tx, {
-      agentId: agent.id,
-      job: input.job,
-      target: input.target,
-      exclusive: EXCLUSIVE_KINDS.has(input.job.kind),
-      requestedBy: input.requestedBy,
-      scheduleId: input.scheduleId ?? null,
-      deadlineAt: deadline,
-      note: input.note,
-      at: now,
-    });
-    if (!agent.maintenance) return queued;
-    return (await transitionRun(tx, queued.id, 'skipped_maintenance', { reason: `agent ${agent.name} is in maintenance`, finishedAt: now, at: now }))!;
+  const agent = await findAgent(tx, input.agentId);
+  if (!agent || agent.retired_at) throw badRequest('agent', 'no such agent');
+  const queued = await insertRun(tx, {
+    agentId: agent.id,
+    job: input.job,
+    target: input.target,
+    exclusive: EXCLUSIVE_KINDS.has(input.job.kind),
+    requestedBy: input.requestedBy,
+    scheduleId: input.scheduleId ?? null,
+    deadlineAt: deadline,
+    note: input.note,
+    at: now,
   });
+  const skipReason = agent.maintenance ? `agent ${agent.name} is in maintenance` : input.skipReason;
+  if (!skipReason) return queued;
+  return (await transitionRun(tx, queued.id, 'skipped_maintenance', { reason: skipReason, finishedAt: now, at: now }))!;
+}
+
+/** Tells watchers about a new run and wakes the server holding its agent's connection. */
+export async function announceRun(ctx: AppContext, run: Run): Promise<void> {
   await publishRunStatus(ctx.bus, run);
   if (run.status === 'queued') await ctx.bus.publish(agentChannel(run.agent_id), { type: 'dispatch' } satisfies AgentChannelMessage);
-  return run;
 }
 
 /** An operator cancels a queued or running run; the agent is told to stop. */
@@ -101,15 +114,37 @@ export async function acceptResult(ctx: AppContext, agentId: string, runId: stri
 }
 
 /** Worker task: active runs past their deadline end timed_out, never stuck. */
-export async function timeOutOverdueRuns(ctx: AppContext, now = new Date()): Promise<number> {
+export async function timeOutOverdueRuns(ctx: AppContext, now = new Date(), options: { listeningSince?: Date } = {}): Promise<number> {
   let count = 0;
-  for (const overdue of await overdueRuns(ctx.db, now)) {
-    const reason =
-      overdue.status === 'queued'
-        ? 'the agent did not take the run in time (offline or busy)'
-        : overdue.status === 'dispatched'
-          ? 'the agent did not start the run in time'
-          : 'the agent did not return a result in time';
+  const overdueList = await overdueRuns(ctx.db, now);
+  const agentIds = [...new Set(overdueList.map((r) => r.agent_id))];
+  const seen = new Map(
+    agentIds.length === 0 ? [] : (await ctx.db.query<{ id: string; last_seen_at: Date | null; connected_at: Date | null }>('SELECT id, last_seen_at, connected_at FROM agents WHERE id = ANY($1::uuid[])', [agentIds])).map((a) => [a.id, a]),
+  );
+  // An agent that has just reconnected is first uploading what it buffered while away.
+  const settleMs = 2 * ctx.config.agentHeartbeatS * 1000 + 5000;
+  const offlineAfterMs = ctx.config.agentOfflineAfterS * 1000;
+  for (const overdue of overdueList) {
+    const agent = seen.get(overdue.agent_id);
+    const lastSeen = agent?.last_seen_at ?? null;
+    const connectedAt = agent?.connected_at?.getTime() ?? 0;
+    let reason: string;
+    if (overdue.status === 'queued') {
+      reason = 'the agent did not take the run in time (offline or busy)';
+    } else if (lastSeen && lastSeen.getTime() >= overdue.deadline_at.getTime() && connectedAt > overdue.deadline_at.getTime() && now.getTime() - connectedAt < settleMs) {
+      // It reconnected after the deadline: let it upload what it buffered before judging.
+      continue;
+    } else if (lastSeen && lastSeen.getTime() >= overdue.deadline_at.getTime()) {
+      // The agent is talking to us past the deadline and has not delivered: it is late.
+      reason = overdue.status === 'dispatched' ? 'the agent did not start the run in time' : 'the agent did not return a result in time';
+    } else if (lastSeen && now.getTime() - Math.max(lastSeen.getTime(), options.listeningSince?.getTime() ?? 0) <= offlineAfterMs) {
+      // Silent since before the deadline (the agent, or the server, was away): it may be about to
+      // reconnect with the result in its buffer. Wait until it counts as OFFLINE, counting its
+      // silence only from when this process could hear it (a server restart is not its fault).
+      continue;
+    } else {
+      reason = `the agent went away during the test (no heartbeat since ${lastSeen?.toISOString() ?? 'it was dispatched'}) and returned no result`;
+    }
     const run = await transitionRun(ctx.db, overdue.id, 'timed_out', { reason, finishedAt: now, at: now });
     if (!run) continue;
     count++;

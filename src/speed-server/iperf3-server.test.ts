@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { requires } from '../../test/helpers/tools.js';
 import { startIperf3Server } from './iperf3-server.js';
+import { startSpeedListener } from './listener.js';
 
 const exec = promisify(execFile);
 
@@ -58,6 +59,21 @@ describe('managed iperf3 server', requires('iperf3'), () => {
     try {
       await assert.rejects(startIperf3Server({ port, readyTimeoutMs: 3000 }), /exited at start|did not listen/);
     } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('an agent listener whose iperf3 port is taken still serves HTTP and UDP, without iperf3', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const listener = await startSpeedListener({ host: '127.0.0.1', port: 0, iperf3Port: port });
+    try {
+      assert.equal(listener.iperf3, undefined);
+      assert.ok(listener.reflectorPort > 0);
+      assert.equal((await fetch(`${listener.baseUrl}/speed/ping`)).status, 204);
+    } finally {
+      await listener.close();
       await new Promise((resolve) => blocker.close(resolve));
     }
   });

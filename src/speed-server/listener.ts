@@ -54,7 +54,15 @@ export async function startSpeedListener(options: SpeedListenerOptions): Promise
   let iperf3: Iperf3Server | undefined;
   try {
     reflector = await startUdpReflector({ host: options.host, port });
-    if (options.iperf3Port !== undefined) iperf3 = await startIperf3Server({ port: options.iperf3Port, ...(options.log ? { log: options.log } : {}) });
+    if (options.iperf3Port !== undefined) {
+      try {
+        iperf3 = await startIperf3Server({ port: options.iperf3Port, ...(options.log ? { log: options.log } : {}) });
+      } catch (error) {
+        // Another iperf3 (or anything) holds the port: the agent still serves HTTP and UDP, and
+        // tells the server it has no iperf3 port, so iperf3 tests to it fail with that reason.
+        options.log?.warn({ err: error, port: options.iperf3Port }, 'managed iperf3 server not started; iperf3 tests to this agent are unavailable');
+      }
+    }
   } catch (error) {
     await reflector?.close();
     await app.close();

@@ -134,6 +134,36 @@ for (const backend of appBackends()) {
       clientA.close();
     });
 
+    it('out-of-order and replayed messages change nothing and are answered with the reason', async () => {
+      const reg = await registerAgentOverHttp(baseUrl, token, 'UNRULY-01');
+      const client = await ProtocolClient.connect(baseUrl, reg.body.credential);
+      const run = await createRun(t.ctx, { agentId: reg.body.agent_id, job: probeJob, target: '127.0.0.1', requestedBy: null, note: 'test' });
+      // Anything before hello is refused, and dispatches nothing.
+      client.send({ type: 'result', run_id: run.id, result: result() });
+      assert.match((await client.next('error')).message, /hello expected first/);
+      await client.hello();
+      await client.next('job', { where: (m) => m.run_id === run.id });
+      client.received.length = 0;
+      client.sendRaw(JSON.stringify({ type: 'hello', protocol: 1, version: '1', capabilities: {}, sent_at: new Date().toISOString() }));
+      assert.match((await client.next('error')).message, /hello sent twice/);
+      // A result before started/progress is fine (the agent may have been offline); it is stored once.
+      client.send({ type: 'result', run_id: run.id, result: result() });
+      assert.equal((await client.next('result_ack', { where: (m) => m.run_id === run.id })).outcome, 'stored');
+      // Then: progress and started for the finished run are refused; a replayed result is a duplicate.
+      client.received.length = 0;
+      client.send({ type: 'progress', run_id: run.id, progress: { phase: 'late', elapsed_ms: 1 } });
+      assert.match((await client.next('error')).message, /not yours or not active/);
+      client.send({ type: 'started', run_id: run.id, started_at: new Date().toISOString() });
+      assert.match((await client.next('error', { where: (m) => /^started/.test(m.message) })).message, /started for a run that is not yours or not active/);
+      client.send({ type: 'result', run_id: run.id, result: result({ metrics: { connect_ms: 123 } }) });
+      assert.equal((await client.next('result_ack', { where: (m) => m.run_id === run.id })).outcome, 'duplicate');
+      const detail = (await t.app.inject({ url: `/api/speed/results/${run.id}`, headers: t.as('viewer') })).json();
+      assert.equal(detail.status, 'completed');
+      assert.deepEqual(detail.metrics, { connect_ms: 0.42 }, 'the replay changed nothing');
+      assert.equal(detail.timeline.filter((s: { status: string }) => s.status === 'completed').length, 1);
+      client.close();
+    });
+
     it('closes a connection that sends an oversized message', async () => {
       const reg = await registerAgentOverHttp(baseUrl, token, 'BIG-MOUTH');
       const client = await ProtocolClient.connect(baseUrl, reg.body.credential);

@@ -37,9 +37,14 @@ export interface FluxProcess {
 
 /** Starts `flux-speed <args>` with the given environment (on top of a minimal one). */
 export function startFlux(name: string, args: string[], env: Record<string, string>): FluxProcess {
+  return startCommand(name, process.execPath, [BIN, ...args], env);
+}
+
+/** Starts any command (a script of the stack, a tool) with the given environment, collecting its output. */
+export function startCommand(name: string, command: string, args: string[], env: Record<string, string>): FluxProcess {
   mkdirSync(ARTIFACTS, { recursive: true });
   const log = createWriteStream(path.join(ARTIFACTS, `${name}-${Date.now()}.log`));
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

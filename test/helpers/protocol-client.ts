@@ -2,6 +2,7 @@
 // exactly what they want (including what a real agent never would).
 import WebSocket from 'ws';
 import type { AgentMessage, ServerMessage } from '../../src/agents/protocol.js';
+import type { Api } from './processes.js';
 import { until } from './wait.js';
 
 export class ProtocolClient {
@@ -62,4 +63,22 @@ export class ProtocolClient {
 export async function registerAgentOverHttp(baseUrl: string, token: string, name: string, location = 'Test Lab') {
   const response = await fetch(`${baseUrl}/api/agent/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, name, location }) });
   return { status: response.status, body: (await response.json()) as { agent_id: string; credential: string; message?: string; error?: string } };
+}
+
+/**
+ * Starts a probe on `agentName` as an operator would, takes the job on the bare client and
+ * answers it with the metrics given (the result goes through the server's real ingest path).
+ */
+export async function measureThrough(api: Api, agent: ProtocolClient, agentName: string, metrics: Record<string, number>): Promise<string> {
+  const started = await api.post<{ run_id: string }>('/api/speed/probe', { agent: agentName, target: '127.0.0.1', port: 9 });
+  if (started.status !== 202) throw new Error(`probe on ${agentName}: HTTP ${started.status} ${JSON.stringify(started.body)}`);
+  const runId = started.body.run_id;
+  await agent.next('job', { where: (m) => m.run_id === runId, timeoutMs: 15_000 });
+  const now = new Date().toISOString();
+  agent.send({ type: 'ack', run_id: runId });
+  agent.send({ type: 'started', run_id: runId, started_at: now });
+  agent.send({ type: 'result', run_id: runId, result: { kind: 'probe', status: 'completed', started_at: now, finished_at: now, target: '127.0.0.1', metrics, details: {}, method: { engine: 'test' } } });
+  const ack = await agent.next('result_ack', { where: (m) => m.run_id === runId, timeoutMs: 15_000 });
+  if (ack.outcome !== 'stored') throw new Error(`result for ${runId}: ${JSON.stringify(ack)}`);
+  return runId;
 }

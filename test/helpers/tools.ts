@@ -15,7 +15,7 @@ function has(command: string, args: string[] = ['--version']): boolean {
 const cache = new Map<string, string | undefined>();
 
 /** undefined when available, else the reason to skip. */
-export function missing(requirement: 'iperf3' | 'mtr' | 'netns' | 'nft' | 'chromium' | 'nginx' | 'pdftotext' | 'ping' | 'openssl' | 'docker-compose'): string | undefined {
+export function missing(requirement: 'iperf3' | 'mtr' | 'netns' | 'nft' | 'chromium' | 'nginx' | 'pdftotext' | 'ping' | 'openssl' | 'docker-compose' | 'dig' | 'shellcheck'): string | undefined {
   if (cache.has(requirement)) return cache.get(requirement);
   let reason: string | undefined;
   switch (requirement) {
@@ -37,6 +37,9 @@ export function missing(requirement: 'iperf3' | 'mtr' | 'netns' | 'nft' | 'chrom
       break;
     case 'ping':
       reason = has('ping', ['-V']) ? undefined : 'ping is not installed (apt-get install iputils-ping)';
+      break;
+    case 'dig':
+      reason = has('dig', ['-v']) ? undefined : 'dig is not installed (apt-get install bind9-dnsutils)';
       break;
     case 'openssl':
       reason = has('openssl', ['version']) ? undefined : 'openssl is not installed';

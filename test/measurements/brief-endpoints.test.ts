@@ -1,6 +1,7 @@
 // The brief's four on-demand endpoints, called with the brief's example bodies (targets swapped
 // for local ones), answered by the built-in LOCAL agent and by a second agent process.
 import assert from 'node:assert/strict';
+import { rateResolution } from '../../src/engines/dns/rating.js';
 import net from 'node:net';
 import { describe, it, before, after } from 'node:test';
 import { Api, freePort, startFlux, tempDir, waitHealthy, type FluxProcess } from '../helpers/processes.js';
@@ -68,9 +69,11 @@ describe('the brief’s test endpoints end to end', requires('mtr'), () => {
       const res = await api.post<RunDetail>('/api/speed/dns?wait=30', { agent: agentName, hostname: 'api.internal.example.com', resolvers: [`127.0.0.1:${dns.port}`] });
       assert.equal(res.status, 200);
       assert.equal(res.body.status, 'completed');
-      const [resolver] = res.body.details.resolvers as { rating: string; answers: unknown[]; rcode: string }[];
-      // Ratings against known delays are the fidelity suite's job; a local resolver is fast.
-      assert.ok(['EXCELLENT', 'GOOD'].includes(resolver!.rating), resolver!.rating);
+      const [resolver] = res.body.details.resolvers as { rating: string; answers: unknown[]; rcode: string; response_ms: number }[];
+      // Ratings against known delays are the fidelity suite's job; here the rating must follow
+      // the brief's table for the time measured (a loaded CI machine may make it SLOW).
+      assert.equal(resolver!.rating, rateResolution(resolver!.response_ms));
+      assert.notEqual(resolver!.rating, 'CRITICAL');
       assert.equal(resolver!.answers.length, 2);
       assert.ok(res.body.metrics.resolve_ms! >= 2);
     });

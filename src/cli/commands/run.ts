@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ensureFirstAdmin } from '../../app/bootstrap.js';
+import { ensureRegistrationToken } from '../../agents/registration.js';
 import { seedDemo } from '../../demo/seed.js';
 import { openRuntime } from '../../app/runtime.js';
 import { startServer } from '../../app/server.js';
@@ -21,6 +22,8 @@ export async function runServerProcess(config: ServerConfig, role: 'all' | 'serv
   try {
     if (role !== 'worker') {
       await ensureFirstAdmin(runtime.db, { adminPassword: config.adminPassword, dataDir: config.dataDir, log });
+      // AGENT_REGISTRATION_TOKEN: a pre-shared registration token (the Docker stack's .env sets one).
+      if (config.agentRegistrationToken) await ensureRegistrationToken(runtime.db, config.agentRegistrationToken, 'AGENT_REGISTRATION_TOKEN', 'env');
       if (config.seedDemo) await seedDemo(runtime.db, log);
       app = await startServer(runtime);
     }

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startDnsServer, type DnsServer } from '../../../test/helpers/dns-server.js';
 import { engineContext } from '../../../test/helpers/engine-context.js';
+import { requires } from '../../../test/helpers/tools.js';
 import { createDnsEngine, reverseName, type ResolverOutcome } from './engine.js';
 import { rateResolution } from './rating.js';
 
@@ -30,7 +31,7 @@ describe('dns engine against real DNS servers on loopback', () => {
     await dns(spec([at(fast)]), engineContext());
   });
 
-  test('answers match what dig reads from the same server', async () => {
+  test('answers match what dig reads from the same server', requires('dig'), async () => {
     const result = await dns(spec([at(fast)]), engineContext());
     assert.equal(result.status, 'completed', result.error);
     const outcome = (result.details.resolvers as ResolverOutcome[])[0]!;

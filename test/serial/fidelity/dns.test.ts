@@ -50,7 +50,9 @@ describe('dns fidelity', requires('netns'), () => {
       for (const [i, r] of RESOLVERS.entries()) {
         if (r.delayMs === undefined) continue;
         assert.deepEqual(outcomes[i]!.answers!.map((a) => a.data), ['192.0.2.10', '192.0.2.11']);
-        assert.ok(outcomes[i]!.response_ms! >= r.delayMs, `${r.delayMs} ms server: measured ${outcomes[i]!.response_ms} ms`);
+        // The server's own timer may fire a fraction of a millisecond early; what it really held
+        // the answer for is checked just below.
+        assert.ok(outcomes[i]!.response_ms! >= r.delayMs - 1, `${r.delayMs} ms server: measured ${outcomes[i]!.response_ms} ms`);
         times[i]!.push(outcomes[i]!.response_ms!);
         const error = outcomes[i]!.response_ms! - heldBy(i);
         assert.ok(error > 0, `measured ${outcomes[i]!.response_ms} ms, less than the server held it`);

@@ -1,7 +1,8 @@
 // Every API call the UI makes, in one place, typed. Pages import `api` and nothing lower.
 import { call, del, get, patch, post, type Query } from './client.js';
+import type { Baseline, Delivery, FluxNotifySettings, Webhook } from './types.js';
 import type {
-  Agent, AgentDetail, Alert, AlertRule, ApiToken, AuditEntry, Integration, LoginAnswer, MaintenanceWindow, Me, NewApiToken,
+  Agent, AgentDetail, Alert, AlertRule, ApiToken, AuditEntry, LoginAnswer, MaintenanceWindow, Me, NewApiToken,
   NewRegistrationToken, PathChange, SpeedTarget, SpeedTargetInput, RegistrationToken, ResultPage, RunAccepted, RunDetail, RunSummary, Schedule, TestKind,
   TestRequest, Trend, User,
 } from './types.js';
@@ -54,7 +55,7 @@ export const api = {
   /** Starts a test; answers 202 with the run id (the live page follows it over SSE). */
   run: <K extends TestKind>(kind: K, body: TestRequest[K]) => post<RunAccepted>(kind === 'speedtest' ? '/api/speed/test' : `/api/speed/${kind}`, body),
   alerts: {
-    list: (query: { state?: 'open' | 'resolved'; kind?: string; agent?: string; limit?: number; before_id?: number }) => get<Alert[]>('/api/speed/alerts', query),
+    list: (query: { state?: 'open' | 'resolved'; kind?: string; agent?: string; metric?: string; since?: string; limit?: number; before_id?: number }) => get<Alert[]>('/api/speed/alerts', query),
     ack: (id: number) => post<Alert>(`/api/speed/alerts/${id}/ack`),
   },
   pathChanges: (query: { agent?: string; target?: string; limit?: number }) => get<PathChange[]>('/api/speed/path-changes', query),
@@ -63,9 +64,12 @@ export const api = {
     create: (body: Record<string, unknown>) => post<Schedule>('/api/speed/schedules', body),
     update: (id: number, body: Record<string, unknown>) => patch<Schedule>(`/api/speed/schedules/${id}`, body),
     remove: (id: number) => del(`/api/speed/schedules/${id}`),
+    pause: (id: number) => post<Schedule>(`/api/speed/schedules/${id}/pause`),
+    resume: (id: number) => post<Schedule>(`/api/speed/schedules/${id}/resume`),
+    runNow: (id: number) => post<RunAccepted>(`/api/speed/schedules/${id}/run`),
   },
   alertRules: {
-    list: () => get<AlertRule[] | { rules: AlertRule[] }>('/api/speed/alert-rules').then((a) => (Array.isArray(a) ? a : a.rules)),
+    list: () => get<AlertRule[]>('/api/speed/alert-rules'),
     create: (body: Record<string, unknown>) => post<AlertRule>('/api/speed/alert-rules', body),
     update: (id: number, body: Record<string, unknown>) => patch<AlertRule>(`/api/speed/alert-rules/${id}`, body),
     remove: (id: number) => del(`/api/speed/alert-rules/${id}`),
@@ -74,13 +78,21 @@ export const api = {
     list: () => get<MaintenanceWindow[] | { windows: MaintenanceWindow[] }>('/api/speed/maintenance').then((a) => (Array.isArray(a) ? a : a.windows)),
     create: (body: Record<string, unknown>) => post<MaintenanceWindow>('/api/speed/maintenance', body),
     remove: (id: number) => del(`/api/speed/maintenance/${id}`),
+    update: (id: number, body: Record<string, unknown>) => patch<MaintenanceWindow>(`/api/speed/maintenance/${id}`, body),
   },
   integrations: {
-    list: () => get<Integration[] | { integrations: Integration[] }>('/api/speed/integrations').then((a) => (Array.isArray(a) ? a : a.integrations)),
-    create: (body: Record<string, unknown>) => post<Integration>('/api/speed/integrations', body),
-    update: (id: number, body: Record<string, unknown>) => patch<Integration>(`/api/speed/integrations/${id}`, body),
+    list: () => get<Webhook[]>('/api/speed/integrations'),
+    create: (body: Record<string, unknown>) => post<Webhook>('/api/speed/integrations', body),
+    update: (id: number, body: Record<string, unknown>) => patch<Webhook>(`/api/speed/integrations/${id}`, body),
     remove: (id: number) => del(`/api/speed/integrations/${id}`),
-    test: (id: number) => post<unknown>(`/api/speed/integrations/${id}/test`),
+    test: (id: number) => post<{ delivery_id: number }>(`/api/speed/integrations/${id}/test`),
+    settings: () => get<{ flux_notify: FluxNotifySettings }>('/api/settings/integrations').then((a) => a.flux_notify),
+    saveSettings: (body: Record<string, unknown>) => call<{ flux_notify: FluxNotifySettings }>('PUT', '/api/settings/integrations', { body }).then((a) => a.flux_notify),
+    deliveries: (query: { state?: string; limit?: number } = {}) => get<Delivery[]>('/api/settings/integrations/deliveries', query),
+  },
+  baselines: {
+    list: (query: { agent?: string; target?: string; metric?: string } = {}) => get<Baseline[]>('/api/speed/baselines', query),
+    recompute: () => post<{ baselines: number; reliable: number }>('/api/speed/baselines/recompute'),
   },
   trends: (query: { agent: string; target?: string; metric: string; window: string }, signal?: AbortSignal) => get<Trend>('/api/speed/trends', query, signal),
   reportUrl: '/api/speed/report',

@@ -13,6 +13,12 @@ import type { UserBody } from '../../../src/users/schemas.js';
 import type { UserRole } from '../../../src/users/roles.js';
 import type { Hop } from '../../../src/engines/trace/mtr-report.js';
 import type { DnsRating } from '../../../src/engines/dns/rating.js';
+import type { AlertRuleBody, DeliveryBody, SettingsBody, WebhookBody } from '../../../src/alerts/schemas.js';
+import type { BaselineBody } from '../../../src/baselines/schemas.js';
+import type { AlertBody } from '../../../src/alerts/routes.js';
+import type { ScheduleBody, Thresholds as ThresholdsBody } from '../../../src/schedules/schemas.js';
+import type { WindowBody } from '../../../src/maintenance/routes.js';
+import type { TrendBody } from '../../../src/history/routes.js';
 
 export type { AgentState, DnsRating, Hop, MetricName, RunStatus, UserRole };
 export type Agent = Static<typeof AgentBody>;
@@ -41,23 +47,8 @@ export type SpeedTargetInput = Pick<SpeedTarget, 'name' | 'kind' | 'address'> & 
 export interface ApiToken { id: number; name: string; prefix: string; created_at: string; expires_at: string | null; last_used_at: string | null; revoked: boolean }
 export type NewApiToken = ApiToken & { token: string };
 
-export interface Alert {
-  id: number;
-  kind: string;
-  state: string;
-  agent: { id: string; name: string } | null;
-  target: string | null;
-  metric: string | null;
-  value: number | null;
-  threshold: number | null;
-  severity: string;
-  title: string;
-  opened_at: string;
-  resolved_at: string | null;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-  details: Record<string, unknown>;
-}
+/** GET /api/speed/alerts (src/alerts/routes.ts). */
+export type Alert = Static<typeof AlertBody>;
 
 export interface PathChange { id: number; agent: { id: string; name: string }; target: string; at: string; run_id: string; previous_run_id: string | null; previous_path: (string | null)[]; current_path: (string | null)[] }
 
@@ -71,51 +62,23 @@ export interface DirectionDetails { mbps: number; p90_mbps?: number; intervals: 
 
 // ---- APIs of the schedules/alerts and history/reports features (DESIGN §6, §7, §12) ----
 
-export interface Thresholds { download_min_mbps?: number; upload_min_mbps?: number; latency_max_ms?: number; jitter_max_ms?: number; packet_loss_max_pct?: number; baseline_deviation_pct?: number }
+/** A schedule's SLA targets (src/schedules/schemas.ts). */
+export type Thresholds = Static<typeof ThresholdsBody>;
 
-export interface Schedule {
-  id: number;
-  name: string;
-  agent: string | { id: string; name: string };
-  target: string;
-  test_type: TestKind;
-  interval_seconds: number;
-  thresholds?: Thresholds | null;
-  alert_on_breach?: boolean;
-  notify_contact_list?: string | null;
-  consecutive_failures?: number;
-  enabled?: boolean;
-  paused?: boolean;
-  next_run_at?: string | null;
-  last_run_at?: string | null;
-  [parameter: string]: unknown;
-}
+/** GET /api/speed/schedules (src/schedules/schemas.ts); `test_type` narrowed to the four kinds. */
+export type Schedule = Omit<Static<typeof ScheduleBody>, 'test_type' | 'thresholds'> & { test_type: TestKind; thresholds: Thresholds };
 
-export interface AlertRule {
-  id: number;
-  name: string;
-  agent?: string | null;
-  target?: string | null;
-  metric: string;
-  condition?: string;
-  operator?: string;
-  threshold?: number;
-  deviation_pct?: number;
-  consecutive_failures?: number;
-  severity?: string;
-  notify_contact_list?: string | null;
-  enabled?: boolean;
-  [field: string]: unknown;
-}
+/** Alert rules, Flux Notify settings, webhooks and their delivery log: the server's schemas. */
+export type AlertRule = Static<typeof AlertRuleBody>;
+export type FluxNotifySettings = Static<typeof SettingsBody>['flux_notify'];
+export type Webhook = Static<typeof WebhookBody>;
+export type Delivery = Static<typeof DeliveryBody>;
+export type Baseline = Static<typeof BaselineBody>;
 
-export interface MaintenanceWindow { id: number; agent?: string | { id: string; name: string } | null; name?: string; reason?: string | null; starts_at: string; ends_at: string; recurrence?: string | null; [field: string]: unknown }
+/** GET /api/speed/maintenance (src/maintenance/routes.ts). */
+export type MaintenanceWindow = Static<typeof WindowBody>;
 
-export interface Integration { id?: number; kind?: string; name?: string; url?: string; enabled?: boolean; [field: string]: unknown }
 
-export interface TrendPoint { t: string; avg: number | null; min?: number | null; max?: number | null; p95?: number | null; count?: number }
-export interface Trend {
-  granularity?: string;
-  points: TrendPoint[];
-  baseline?: { median?: number | null; low?: number | null; high?: number | null; reliable?: boolean; count?: number } | null;
-  thresholds?: { min?: number | null; max?: number | null } | null;
-}
+/** GET /api/speed/trends (src/history/routes.ts). */
+export type Trend = Static<typeof TrendBody>;
+export type TrendPoint = Trend['points'][number];

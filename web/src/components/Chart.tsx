@@ -21,6 +21,8 @@ export interface ChartProps {
   /** x is seconds since the run started, not wall time. */
   elapsedX?: boolean;
   label: string;
+  /** A fixed x range (e.g. the trend's window), so one point does not stretch the axis over years. */
+  xRange?: [number, number];
 }
 
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -43,6 +45,9 @@ function thresholdLines(lines: ChartLine[]): uPlot.Plugin {
           ctx.stroke();
           ctx.fillStyle = line.color;
           ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+          // uPlot leaves the axis labels' alignment on the context: a label would end at the left edge.
+          ctx.textAlign = 'left';
+          ctx.textBaseline = 'alphabetic';
           ctx.fillText(line.label, u.bbox.left + 4 * devicePixelRatio, y - 4 * devicePixelRatio);
           ctx.restore();
         }
@@ -51,14 +56,14 @@ function thresholdLines(lines: ChartLine[]): uPlot.Plugin {
   };
 }
 
-export function Chart({ data, series, unit, band, lines = [], height = 260, elapsedX = false, label }: ChartProps) {
+export function Chart({ data, series, unit, band, lines = [], height = 260, elapsedX = false, label, xRange }: ChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const dataRef = useRef(data);
   dataRef.current = data;
   const currentTheme = useStore(theme);
   // Options change rarely (theme, thresholds); data often (live progress): only rebuild for options.
-  const shape = JSON.stringify({ series, unit, band, lines, height, elapsedX, currentTheme });
+  const shape = JSON.stringify({ series, unit, band, lines, height, elapsedX, currentTheme, xRange });
 
   useEffect(() => {
     const element = holder.current;
@@ -72,7 +77,7 @@ export function Chart({ data, series, unit, band, lines = [], height = 260, elap
       width: Math.max(element.clientWidth, 280),
       height,
       scales: {
-        x: { time: !elapsedX },
+        x: { time: !elapsedX, ...(xRange ? { range: (): [number, number] => xRange } : {}) },
         y: {
           range: (_u, min, max) => {
             const lo = Math.min(min ?? 0, ...limits, 0);

@@ -58,6 +58,26 @@ function Maintenance({ agent, onChange }: { agent: AgentDetail; onChange: () => 
   );
 }
 
+/** The manual flag and the window that may hold the agent in MAINTENANCE are shown apart. */
+function MaintenanceStatus({ agent }: { agent: AgentDetail }) {
+  const window = agent.maintenance_window ?? null;
+  // The window itself, for its end in the viewer's zone (the state reason carries it in UTC).
+  const windows = useAsync(() => (window ? api.maintenance.list() : Promise.resolve([])), [window]);
+  const open = windows.data?.find((w) => w.name === window && w.active && (w.agent === null || w.agent.id === agent.id));
+  return (
+    <div aria-label="Maintenance status">
+      {agent.maintenance && <p>Put in maintenance by hand{agent.maintenance_reason ? `: ${agent.maintenance_reason}` : ''}.</p>}
+      {window && (
+        <p data-testid="maintenance-window">
+          Held in MAINTENANCE by the window <a href="/settings/maintenance">“{window}”</a>{open?.active_until ? <> until <Time iso={open.active_until} /></> : ''}{open?.reason ? <span class="muted"> ({open.reason})</span> : ''}.
+          {!agent.maintenance && ' It returns to its state when the window closes.'}
+        </p>
+      )}
+      {(agent.maintenance || window) ? <p class="muted small">Scheduled tests are skipped and alerts stay quiet.</p> : <p>Not in maintenance.</p>}
+    </div>
+  );
+}
+
 export function AgentDetailPage({ params }: { params: Record<string, string> }) {
   const id = params.id!;
   const canOperate = useRole('operator');
@@ -99,7 +119,7 @@ export function AgentDetailPage({ params }: { params: Record<string, string> }) 
                 {a.retired_at && <div><dt>retired</dt><dd><Time iso={a.retired_at} /></dd></div>}
               </dl>
               <h3>Maintenance</h3>
-              <p>{a.maintenance ? <>In maintenance{a.maintenance_reason ? `: ${a.maintenance_reason}` : ''}. Tests are suppressed, alerts quiet.</> : 'Not in maintenance.'}</p>
+              <MaintenanceStatus agent={a} />
               {canOperate && !a.retired_at && <Maintenance agent={a} onChange={agent.reload} />}
               {isAdmin && !a.retired_at && !a.builtin && (
                 <p>
@@ -116,7 +136,7 @@ export function AgentDetailPage({ params }: { params: Record<string, string> }) 
               <KeyValues values={a.listen} label="Listening" />
             </Card>
           </div>
-          <div class="grid-2">
+          <>
             <Card title="State history">
               {a.state_history.length === 0 ? <p class="muted">No changes yet.</p> : (
                 <div class="table-wrap">
@@ -145,7 +165,7 @@ export function AgentDetailPage({ params }: { params: Record<string, string> }) 
                 </div>
               )}
             </Card>
-          </div>
+          </>
         </>
       )}
     </Page>

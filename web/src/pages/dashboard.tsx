@@ -1,7 +1,8 @@
 // Fleet at a glance, for the wall screen: agents by state, the latest figures per agent and
 // target coloured against thresholds, open alerts and recent path changes. Refreshes itself.
 import { api } from '../api/endpoints.js';
-import type { Agent, RunSummary, Schedule, Thresholds } from '../api/types.js';
+import type { Agent, AlertRule, RunSummary, Schedule } from '../api/types.js';
+import { thresholdsInForce } from '../lib/thresholds.js';
 import { Badge, MetricValue } from '../components/Badge.js';
 import { Empty, ErrorBox, Loading } from '../components/Feedback.js';
 import { Card, Page } from '../components/Page.js';
@@ -65,12 +66,8 @@ export function latestPerPair(results: RunSummary[]): RunSummary[] {
   return [...seen.values()].sort((a, b) => a.agent.name.localeCompare(b.agent.name) || a.type.localeCompare(b.type) || a.target.localeCompare(b.target));
 }
 
-const thresholdsFor = (schedules: Schedule[], r: RunSummary): Thresholds | undefined => {
-  const agentName = (s: Schedule) => (typeof s.agent === 'string' ? s.agent : s.agent.name);
-  return schedules.find((s) => agentName(s) === r.agent.name && s.target === r.target && s.test_type === r.type && s.thresholds)?.thresholds ?? undefined;
-};
 
-function LatestTable({ results, schedules }: { results: RunSummary[]; schedules: Schedule[] }) {
+function LatestTable({ results, schedules, rules }: { results: RunSummary[]; schedules: Schedule[]; rules: AlertRule[] }) {
   const latest = latestPerPair(results);
   if (latest.length === 0) return <Empty title="No results yet">Run a test or create a schedule; figures appear here.</Empty>;
   return (
@@ -81,7 +78,7 @@ function LatestTable({ results, schedules }: { results: RunSummary[]; schedules:
         </thead>
         <tbody>
           {latest.map((r) => {
-            const t = thresholdsFor(schedules, r);
+            const t = thresholdsInForce(schedules, rules, { agent: r.agent, target: r.target, type: r.type });
             return (
               <tr key={r.id}>
                 <td>{r.agent.name}</td>
@@ -110,6 +107,7 @@ export function DashboardPage() {
   const agents = useAsync(() => api.nodes.list(), [], REFRESH_MS);
   const results = useAsync((signal) => api.results.list({ status: 'completed', limit: 300 }, signal), [], REFRESH_MS);
   const schedules = useAsync(() => api.schedules.list().catch(() => [] as Schedule[]), [], 60_000);
+  const rules = useAsync(() => api.alertRules.list().catch(() => [] as AlertRule[]), [], 60_000);
   const list = agents.data ?? [];
   return (
     <Page title="Dashboard" subtitle="Refreshes every 10 s. Times in your zone; hover for UTC.">
@@ -123,7 +121,7 @@ export function DashboardPage() {
       </div>
       <Card title="Latest result per agent and target" actions={<a href="/results">All results</a>}>
         <ErrorBox error={results.error} what="Results" />
-        {results.data ? <LatestTable results={results.data.results} schedules={schedules.data ?? []} /> : !results.error && <Loading />}
+        {results.data ? <LatestTable results={results.data.results} schedules={schedules.data ?? []} rules={rules.data ?? []} /> : !results.error && <Loading />}
       </Card>
       <Card title="Recent path changes">
         <PathChangeList limit={6} refreshMs={REFRESH_MS * 3} />

@@ -5,7 +5,8 @@ import { Field, checkedOf, valueOf } from '../components/Field.js';
 import { splitList } from './run/dns-form.js';
 import { DURATIONS } from './run/speedtest-form.js';
 
-const INTERVALS = [300, 900, 1800, 3600, 4 * 3600, 86400];
+const INTERVALS = [60, 300, 900, 1800, 3600, 4 * 3600, 86400];
+const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 const THRESHOLDS = [
   { key: 'download_min_mbps', label: 'Download min (Mbps)' },
   { key: 'upload_min_mbps', label: 'Upload min (Mbps)' },
@@ -18,7 +19,7 @@ const str = (v: unknown, fallback = '') => (v === undefined || v === null ? fall
 
 export function ScheduleForm({ initial, busy, onSave, onCancel }: { initial?: Schedule; busy: boolean; onSave: (body: Record<string, unknown>) => void; onCancel: () => void }) {
   const [name, setName] = useState(initial?.name ?? '');
-  const [agent, setAgent] = useState(initial ? (typeof initial.agent === 'string' ? initial.agent : initial.agent.name) : 'LOCAL');
+  const [agent, setAgent] = useState(initial ? initial.agent.name : 'LOCAL');
   const [testType, setTestType] = useState<TestKind>(initial?.test_type ?? 'speedtest');
   const [target, setTarget] = useState(initial?.target ?? 'auto');
   const [every, setEvery] = useState(str(initial?.interval_seconds, '3600'));
@@ -26,10 +27,13 @@ export function ScheduleForm({ initial, busy, onSave, onCancel }: { initial?: Sc
   const [alertOnBreach, setAlertOnBreach] = useState(initial?.alert_on_breach ?? true);
   const [contactList, setContactList] = useState(str(initial?.notify_contact_list));
   const [consecutive, setConsecutive] = useState(str(initial?.consecutive_failures, '1'));
+  const [severity, setSeverity] = useState(str(initial?.severity));
+  // The test's own parameters live under `params`, as in the on-demand request bodies.
+  const ip = initial?.params ?? {};
   const [p, setP] = useState<Record<string, string>>({
-    protocol: str(initial?.protocol, testType === 'trace' ? 'icmp' : 'tcp'), direction: str(initial?.direction, 'bidirectional'), duration: str(initial?.duration, '20'), streams: str(initial?.streams, '4'),
-    count: str(initial?.count, '10'), interval_ms: str(initial?.interval_ms, '1000'), port: str(initial?.port), timeout_ms: str(initial?.timeout_ms, '2000'),
-    hostname: str(initial?.hostname), resolvers: Array.isArray(initial?.resolvers) ? (initial.resolvers as string[]).join(', ') : '', record_type: str(initial?.record_type, 'A'),
+    protocol: str(ip.protocol, initial?.test_type === 'trace' ? 'icmp' : 'tcp'), direction: str(ip.direction, 'bidirectional'), duration: str(ip.duration, '20'), streams: str(ip.streams, '4'),
+    count: str(ip.count, '10'), interval_ms: str(ip.interval_ms, '1000'), port: str(ip.port), timeout_ms: str(ip.timeout_ms, '2000'),
+    hostname: initial?.test_type === 'dns' ? initial.target : '', resolvers: Array.isArray(ip.resolvers) ? (ip.resolvers as string[]).join(', ') : '', record_type: str(ip.record_type, 'A'),
   });
   const setParam = (key: string) => (e: Event) => setP((x) => ({ ...x, [key]: valueOf(e) }));
 
@@ -38,7 +42,7 @@ export function ScheduleForm({ initial, busy, onSave, onCancel }: { initial?: Sc
       case 'speedtest': return { protocol: p.protocol === 'udp' ? 'udp' : 'tcp', direction: p.direction, duration: Number(p.duration), streams: Number(p.streams) };
       case 'trace': return { count: Number(p.count), interval_ms: Number(p.interval_ms), protocol: p.protocol && ['icmp', 'udp', 'tcp'].includes(p.protocol) ? p.protocol : 'icmp' };
       case 'probe': return { port: Number(p.port), protocol: p.protocol === 'udp' ? 'udp' : 'tcp', timeout_ms: Number(p.timeout_ms) };
-      case 'dns': return { hostname: p.hostname!.trim(), resolvers: splitList(p.resolvers ?? ''), record_type: p.record_type };
+      case 'dns': return { resolvers: splitList(p.resolvers ?? ''), record_type: p.record_type };
     }
   };
 
@@ -51,7 +55,7 @@ export function ScheduleForm({ initial, busy, onSave, onCancel }: { initial?: Sc
         const t = Object.fromEntries(Object.entries(thresholds).filter(([, v]) => v !== '').map(([k, v]) => [k, Number(v)]));
         onSave({
           name: name.trim(), agent, target: testType === 'dns' ? p.hostname!.trim() : target.trim(), test_type: testType, interval_seconds: Number(every),
-          thresholds: t, alert_on_breach: alertOnBreach, ...(contactList.trim() ? { notify_contact_list: contactList.trim() } : {}), consecutive_failures: Number(consecutive), ...params(),
+          thresholds: t, alert_on_breach: alertOnBreach, notify_contact_list: contactList.trim() || null, consecutive_failures: Number(consecutive), severity: severity || null, params: params(),
         });
       }}
     >
@@ -106,6 +110,9 @@ export function ScheduleForm({ initial, busy, onSave, onCancel }: { initial?: Sc
       </fieldset>
       <label class="inline"><input type="checkbox" checked={alertOnBreach} onChange={(e) => setAlertOnBreach(checkedOf(e))} /> alert on breach</label>
       <Field label="Consecutive breaches before alerting"><input type="number" min={1} max={100} value={consecutive} onInput={(e) => setConsecutive(valueOf(e))} /></Field>
+      <Field label="Severity" hint="empty: the default">
+        <select value={severity} onChange={(e) => setSeverity(valueOf(e))}><option value="">default</option>{SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}</select>
+      </Field>
       <Field label="Flux Notify contact list" hint="empty: the default"><input value={contactList} onInput={(e) => setContactList(valueOf(e))} placeholder="NOC Team" /></Field>
       <div class="form-actions field-wide">
         <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? 'Saving…' : 'Save schedule'}</button>

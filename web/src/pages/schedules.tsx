@@ -12,8 +12,8 @@ import { useAction, useAsync } from '../lib/hooks.js';
 import { useRole } from '../lib/session.js';
 import { ScheduleForm } from './schedule-form.js';
 
-const agentName = (s: Schedule) => (typeof s.agent === 'string' ? s.agent : s.agent.name);
-export const isPaused = (s: Schedule) => s.enabled === false || s.paused === true;
+const agentName = (s: Schedule) => s.agent.name;
+export const isPaused = (s: Schedule) => s.paused;
 
 function thresholdsText(s: Schedule): string {
   const t = s.thresholds ?? {};
@@ -37,7 +37,13 @@ export function SchedulesPage() {
     schedules.reload();
   });
   const pause = useAction(async (s: Schedule) => {
-    await api.schedules.update(s.id, { enabled: isPaused(s) });
+    await (isPaused(s) ? api.schedules.resume(s.id) : api.schedules.pause(s.id));
+    schedules.reload();
+  });
+  const [started, setStarted] = useState<{ name: string; runId: string } | null>(null);
+  const runNow = useAction(async (s: Schedule) => {
+    const accepted = await api.schedules.runNow(s.id);
+    setStarted({ name: s.name, runId: accepted.run_id });
     schedules.reload();
   });
   const remove = useAction(async (s: Schedule) => {
@@ -59,13 +65,14 @@ export function SchedulesPage() {
       )}
       <Card>
         <ErrorBox error={schedules.error} what="Schedules" />
-        <ErrorBox error={pause.error || remove.error} what="Schedule" />
+        <ErrorBox error={pause.error || remove.error || runNow.error} what="Schedule" />
+        {started && <p class="muted" role="status">Started a run of “{started.name}”: <a href={`/results/${started.runId}`}>view it</a>.</p>}
         {!schedules.data && !schedules.error && <Loading />}
         {schedules.data && schedules.data.length === 0 && <Empty title="No schedules">{canEdit ? 'Create one to test an uplink every hour.' : 'Operators create them.'}</Empty>}
         {schedules.data && schedules.data.length > 0 && (
           <div class="table-wrap">
             <table class="table" aria-label="Schedules">
-              <thead><tr><th>Name</th><th>Agent → target</th><th>Test</th><th>Interval</th><th>Thresholds</th><th>Next run</th><th>State</th>{canEdit && <th />}</tr></thead>
+              <thead><tr><th>Name</th><th>Agent → target</th><th>Test</th><th>Interval</th><th>Thresholds</th><th>Next run</th><th>Last run</th><th>State</th>{canEdit && <th />}</tr></thead>
               <tbody>
                 {schedules.data.map((s) => (
                   <tr key={s.id}>
@@ -75,10 +82,15 @@ export function SchedulesPage() {
                     <td>{interval(s.interval_seconds)}</td>
                     <td class="small">{thresholdsText(s)}{s.alert_on_breach ? ` · alerts ${s.notify_contact_list ?? ''}` : ''}</td>
                     <td>{isPaused(s) ? '—' : <Time iso={s.next_run_at ?? null} />}</td>
+                    <td>
+                      {s.last_run ? <a href={`/results/${s.last_run.id}`} title={s.last_run.status_reason ?? undefined}><Badge value={s.last_run.status} /></a> : '—'}
+                      {s.last_error && <div class="small muted">{s.last_error}</div>}
+                    </td>
                     <td>{isPaused(s) ? <Badge value="paused" level="neutral" /> : <Badge value="active" level="good" />}</td>
                     {canEdit && (
                       <td class="btn-row">
                         <button type="button" class="btn btn-small" onClick={() => setEditing(s)}>Edit</button>
+                        <button type="button" class="btn btn-small" onClick={() => void runNow.run(s)}>Run now</button>
                         <button type="button" class="btn btn-small" onClick={() => void pause.run(s)}>{isPaused(s) ? 'Resume' : 'Pause'}</button>
                         <button type="button" class="btn btn-small btn-danger" onClick={() => void remove.run(s)}>Delete</button>
                       </td>
