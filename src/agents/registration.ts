@@ -72,8 +72,8 @@ export async function registerAgent(db: Database, input: { token: string; name: 
   if (!AGENT_NAME.test(input.name)) throw new HttpError(400, 'bad_request', 'name: letters, digits, . _ - (at most 64, starting with a letter or digit)', 'name');
   const credential = newSecret(AGENT_CREDENTIAL_PREFIX.slice(0, -1));
   return db.transaction(async (tx) => {
-    const [token] = await tx.query<{ id: number; revoked_at: Date | null; expires_at: Date | null }>(
-      'SELECT id, revoked_at, expires_at FROM agent_registration_tokens WHERE token_hash = $1 FOR UPDATE',
+    const [token] = await tx.query<{ id: number; source: string; revoked_at: Date | null; expires_at: Date | null }>(
+      'SELECT id, source, revoked_at, expires_at FROM agent_registration_tokens WHERE token_hash = $1 FOR UPDATE',
       [sha256Hex(input.token)],
     );
     if (!token) throw new HttpError(401, 'unauthorized', 'registration token not recognised');
@@ -81,16 +81,19 @@ export async function registerAgent(db: Database, input: { token: string; name: 
     if (token.expires_at && token.expires_at.getTime() <= Date.now()) throw new HttpError(401, 'unauthorized', 'registration token has expired');
     await tx.query('UPDATE agent_registration_tokens SET uses = uses + 1, last_used_at = now() WHERE id = $1', [token.id]);
     const [existing] = await tx.query<{ id: string }>('SELECT id FROM agents WHERE lower(name) = lower($1) AND retired_at IS NULL FOR UPDATE', [input.name]);
+    // The built-in agent is marked in the same write that makes it exist, so no one ever sees LOCAL
+    // listed as an ordinary agent.
+    const builtin = token.source === 'builtin';
     let agent: Agent;
     if (existing) {
       [agent] = (await tx.query<Agent>(
-        `UPDATE agents SET credential_hash = $2, credential_revoked_at = NULL, location = $3, registration_token_id = $4 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`,
-        [existing.id, sha256Hex(credential), input.location, token.id],
+        `UPDATE agents SET credential_hash = $2, credential_revoked_at = NULL, location = $3, registration_token_id = $4, builtin = $5 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`,
+        [existing.id, sha256Hex(credential), input.location, token.id, builtin],
       )) as [Agent];
     } else {
       [agent] = (await tx.query<Agent>(
-        `INSERT INTO agents (name, location, credential_hash, registration_token_id) VALUES ($1, $2, $3, $4) RETURNING ${AGENT_COLUMNS}`,
-        [input.name, input.location, sha256Hex(credential), token.id],
+        `INSERT INTO agents (name, location, credential_hash, registration_token_id, builtin) VALUES ($1, $2, $3, $4, $5) RETURNING ${AGENT_COLUMNS}`,
+        [input.name, input.location, sha256Hex(credential), token.id, builtin],
       )) as [Agent];
     }
     const actor: AuditActor = { id: null, name: `agent:${input.name}`, ip: input.address };

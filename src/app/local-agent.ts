@@ -31,6 +31,5 @@ export async function startLocalAgent(config: ServerConfig, db: Database, log: L
     log: log.child({ agent: config.localAgentName }),
     capabilities: await detectCapabilities(),
   });
-  void agent.ready.then(() => db.query('UPDATE agents SET builtin = true WHERE lower(name) = lower($1) AND retired_at IS NULL', [config.localAgentName]));
   return agent;
 }
