@@ -126,7 +126,7 @@ async function bench(kind: string): Promise<Row> {
     // A worker tick after one new result: its hour, day and ISO week recomputed from raw rows.
     const last = new Date(start.getTime() + (MINUTES_PER_YEAR - 1) * 60_000);
     const incremental = await median(5, async () => {
-      await markDirty(db, { agent_id: agents[0]!.id, target: TARGET, kind: 'speedtest', measured_at: last });
+      await markDirty(db, [{ agent_id: agents[0]!.id, target: TARGET, kind: 'speedtest', measured_at: last }]);
       await runRollups(db);
     });
     const agent = agents[0]!;

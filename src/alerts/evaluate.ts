@@ -28,6 +28,9 @@ export const LIMITS: { key: LimitKey; metric: 'download_mbps' | 'upload_mbps' | 
 /** The speeds a baseline deviation applies to ("speed < baseline × 0.7"). */
 export const DEVIATION_METRICS = ['download_mbps', 'upload_mbps'] as const;
 
+/** Every check key a verdict can have (`Verdict.key`). */
+export const VERDICT_KEYS: readonly string[] = [...LIMITS.map((l) => l.metric), ...DEVIATION_METRICS.map((m) => `baseline:${m}`)];
+
 export interface BaselineValue {
   value: number;
   reliable: boolean;

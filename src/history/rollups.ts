@@ -21,15 +21,28 @@ export const KIND_METRICS: Record<string, readonly string[]> = {
   dns: ['resolve_ms'],
 };
 
-const MARK = `INSERT INTO rollup_dirty (agent_id, target, kind, hour_start) VALUES ($1, $2, $3, $4)
+const MARK = `INSERT INTO rollup_dirty (agent_id, target, kind, hour_start)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
   ON CONFLICT (agent_id, target, kind, hour_start) DO UPDATE SET version = nextval('rollup_dirty_version_seq'), marked_at = clock_timestamp()`;
 
-export async function markDirty(tx: Queryable, result: { agent_id: string; target: string; kind: string; measured_at: Date }): Promise<void> {
-  await tx.query(MARK, [result.agent_id, result.target, result.kind, bucketStart('hour', result.measured_at).toISOString()]);
+/**
+ * Marks the hour of each result dirty, in one statement. Each hour is named once (a statement may
+ * not update a row twice) and in a fixed order, so two batches marking the same hours at once
+ * wait for each other instead of deadlocking.
+ */
+export async function markDirty(tx: Queryable, results: readonly { agent_id: string; target: string; kind: string; measured_at: Date }[]): Promise<void> {
+  const hours = new Map<string, [string, string, string, string]>();
+  for (const r of results) {
+    const hour = bucketStart('hour', r.measured_at).toISOString();
+    hours.set(JSON.stringify([r.agent_id, r.target, r.kind, hour]), [r.agent_id, r.target, r.kind, hour]);
+  }
+  if (hours.size === 0) return;
+  const rows = [...hours.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  await tx.query(MARK, [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])]);
 }
 
-/** The ResultHook: runs in the transaction that stores the result. */
-export const markRollupDirty: ResultHook = async (tx, _run, result) => markDirty(tx, result);
+/** The ResultHook: runs in the transaction that stores the results. */
+export const markRollupDirty: ResultHook = async (tx, stored) => markDirty(tx, stored.map((s) => s.result));
 
 /** Marks every hour with raw rows in [from, to) dirty: after a bulk import or to rebuild rollups. */
 export async function markRangeDirty(db: Queryable, from: Date, to: Date): Promise<void> {

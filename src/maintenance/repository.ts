@@ -10,6 +10,14 @@ export function listWindows(db: Queryable, agentId?: string): Promise<Maintenanc
     : db.query<MaintenanceWindow>(`SELECT ${WINDOW_COLUMNS} FROM maintenance_windows WHERE deleted_at IS NULL ORDER BY id`);
 }
 
+/** Live windows that apply to any of the given agents (global ones included), in one statement. */
+export function windowsForAgents(db: Queryable, agentIds: readonly string[]): Promise<MaintenanceWindow[]> {
+  return db.query<MaintenanceWindow>(
+    `SELECT ${WINDOW_COLUMNS} FROM maintenance_windows WHERE deleted_at IS NULL AND (agent_id IS NULL OR agent_id = ANY($1::uuid[])) ORDER BY id`,
+    [agentIds],
+  );
+}
+
 export interface MaintenanceMatch {
   /** Why the agent is in maintenance, e.g. `maintenance window "Fibre works"`. */
   reason: string;

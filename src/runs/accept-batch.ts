@@ -15,7 +15,7 @@ export interface IncomingResult {
 
 /**
  * Stores many agents' results in one transaction: one statement locks the runs, one inserts the
- * results, one moves the runs on; the hooks still see each result in that transaction. The
+ * results, one moves the runs on; the hooks see the whole batch in that transaction. The
  * outcome of each is exactly what `acceptResult` would give (stored, duplicate, rejected), and
  * anything unusual (a run not in a state the result may finish) goes through `acceptResult`
  * itself. If the batch fails as a whole, each result is retried on its own, so one bad result
@@ -73,7 +73,8 @@ export async function acceptResults(ctx: AppContext, items: IncomingResult[], ho
         ],
       );
       const updatedById = new Map(updated.map((r) => [r.id, r]));
-      for (const s of toStore) for (const hook of hooks) await hook(tx, updatedById.get(s.run.id)!, s.row, ctx);
+      const stored = toStore.map((s) => ({ run: updatedById.get(s.run.id)!, result: s.row }));
+      for (const hook of hooks) await hook(tx, stored, ctx);
       return { outcomes, updated };
     });
   } catch (error) {

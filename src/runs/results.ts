@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/port.js';
 import type { MeasurementResult } from '../measurements/job.js';
 import { METRIC_NAMES, type Metrics } from '../measurements/metrics.js';
-import { isInMaintenance } from '../maintenance/repository.js';
+import { windowForAgent, windowsForAgents } from '../maintenance/repository.js';
 import type { Run } from './repository.js';
 
 export interface StoredResult {
@@ -45,9 +45,18 @@ export function resultRow(run: Run, result: MeasurementResult, clockOffsetMs: nu
   return { run_id: run.id, agent_id: run.agent_id, kind: run.kind, target, status: result.status, measured_at: started, finished_at: finished, error: result.error ?? null, metrics, details: result.details, method };
 }
 
-/** Flags each row measured inside a maintenance window of its agent (kept out of baselines and SLA). */
+/**
+ * Flags each row measured inside a maintenance window of its agent, or while an operator had the
+ * agent in maintenance (kept out of alerts, baselines and SLA). Two statements however many rows.
+ */
 export async function markMaintenance(tx: Queryable, rows: StoredResult[]): Promise<void> {
-  for (const row of rows) row.in_maintenance = (await isInMaintenance(tx, row.agent_id, row.measured_at)) !== null;
+  if (rows.length === 0) return;
+  const agentIds = [...new Set(rows.map((r) => r.agent_id))];
+  const windows = await windowsForAgents(tx, agentIds);
+  const flagged = new Set(
+    (await tx.query<{ id: string }>('SELECT id FROM agents WHERE id = ANY($1::uuid[]) AND maintenance', [agentIds])).map((a) => a.id),
+  );
+  for (const row of rows) row.in_maintenance = flagged.has(row.agent_id) || windowForAgent(windows, row.agent_id, row.measured_at) !== undefined;
 }
 
 /** Inserts result rows in one statement (however many: one round trip). */

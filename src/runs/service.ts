@@ -10,8 +10,20 @@ import { isTerminal } from './lifecycle.js';
 import { findRun, insertRun, overdueRuns, transitionRun, type Run } from './repository.js';
 import { insertResult, type StoredResult } from './results.js';
 
-/** Called inside the transaction that stores a result: path changes, alert evaluation… */
-export type ResultHook = (tx: Queryable, run: Run, result: StoredResult, ctx: AppContext) => Promise<void>;
+/** A result just stored, with its run as the result left it. */
+export interface StoredRun {
+  run: Run;
+  result: StoredResult;
+}
+
+/**
+ * Called inside the transaction that stores results (path changes, rollup marks, alert
+ * evaluation…), once per batch: one result from `acceptResult`, up to a few hundred from
+ * `acceptResults`. A hook reads what it needs for the whole batch in a statement or two, so the
+ * cost of storing a result does not grow with the number of hooks. Results of the same run never
+ * appear twice; results are in the order they arrived.
+ */
+export type ResultHook = (tx: Queryable, stored: readonly StoredRun[], ctx: AppContext) => Promise<void>;
 
 export const agentChannel = (agentId: string) => `agent:${agentId}`;
 
@@ -106,7 +118,7 @@ export async function acceptResult(ctx: AppContext, agentId: string, runId: stri
       startedAt: run.started_at ? undefined : stored.measured_at,
       measuredAt: stored.measured_at,
     });
-    for (const hook of options.hooks ?? []) await hook(tx, updated!, stored, ctx);
+    for (const hook of options.hooks ?? []) await hook(tx, [{ run: updated!, result: stored }], ctx);
     return { outcome: 'stored', run: updated };
   });
   if (outcome.run) await publishRunStatus(ctx.bus, outcome.run);

@@ -13,8 +13,12 @@ import { uploadResult } from '../helpers/upload-result.js';
 
 let maintenance = false;
 /** Stands in for the maintenance-window hook: marks the stored result as measured inside a window. */
-const markMaintenance: ResultHook = async (tx, _run, result) => {
-  if (maintenance) await tx.query('UPDATE results SET in_maintenance = true WHERE run_id = $1 AND measured_at = $2', [result.run_id, result.measured_at]);
+const markMaintenance: ResultHook = async (tx, stored) => {
+  if (!maintenance) return;
+  for (const { result } of stored) {
+    result.in_maintenance = true;
+    await tx.query('UPDATE results SET in_maintenance = true WHERE run_id = $1 AND measured_at = $2', [result.run_id, result.measured_at]);
+  }
 };
 
 async function insertSchedule(t: TestApp, agentId: string, target: string, thresholds: Record<string, number>, consecutive: number): Promise<number> {

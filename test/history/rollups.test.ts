@@ -129,7 +129,7 @@ for (const backend of migratedDatabaseBackends()) {
       const { markDirty } = await import('../../src/history/rollups.js');
       await db.transaction(async (tx) => {
         await insertRawResults(tx, [{ agentId: agent, target, at: T('2026-06-10T08:45:00Z'), metrics: { download_mbps: 60 } }]);
-        await markDirty(tx, { agent_id: agent, target, kind: 'speedtest', measured_at: T('2026-06-10T08:45:00Z') });
+        await markDirty(tx, [{ agent_id: agent, target, kind: 'speedtest', measured_at: T('2026-06-10T08:45:00Z') }]);
       });
       const pass = await runRollups(db);
       assert.equal(pass.hours, 1);

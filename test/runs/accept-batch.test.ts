@@ -8,7 +8,10 @@ import { transitionRun } from '../../src/runs/repository.js';
 import type { MeasurementResult } from '../../src/measurements/job.js';
 import { ResultBatcher } from '../../src/agents/result-batcher.js';
 import type { ResultHook } from '../../src/runs/service.js';
+import { evaluateAlerts } from '../../src/alerts/hook.js';
+import { markRollupDirty } from '../../src/history/rollups.js';
 import { appBackends, registerTestAgent } from '../helpers/app.js';
+import { speedtestJob } from '../helpers/upload-result.js';
 
 const probe = { kind: 'probe', spec: { target: '127.0.0.1', port: 9, protocol: 'tcp', timeout_ms: 100 } } as const;
 const result = (connectMs: number, status: 'completed' | 'failed' = 'completed'): MeasurementResult => {
@@ -40,10 +43,12 @@ for (const backend of appBackends()) {
         assert.equal((await acceptResult(t.ctx, b.agentId, already, result(7))).outcome, 'stored');
 
         const hooked: string[] = [];
-        const hook: ResultHook = async (tx, run, stored) => {
-          const [row] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE run_id = $1', [run.id]);
-          assert.equal(row!.n, 1, 'the hook sees its result inside the transaction');
-          hooked.push(`${run.id}:${run.status}:${stored.metrics.connect_ms}`);
+        const hook: ResultHook = async (tx, batch) => {
+          for (const { run, result: stored } of batch) {
+            const [row] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE run_id = $1', [run.id]);
+            assert.equal(row!.n, 1, 'the hook sees its result inside the transaction');
+            hooked.push(`${run.id}:${run.status}:${stored.metrics.connect_ms}`);
+          }
         };
         const items: IncomingResult[] = [
           { agentId: a.agentId, runId: running, result: result(1.5), clockOffsetMs: 0 },
@@ -104,6 +109,50 @@ for (const backend of appBackends()) {
         assert.equal(transactions, 2, 'the first result alone, the 39 that queued behind it together');
         const [{ n } = { n: 0 }] = await t.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE status = 'completed'");
         assert.equal(n, 40);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('the hooks judge a batch as they would each result alone: streaks, alerts, maintenance, rollup marks', async () => {
+      const t = await backend.open();
+      try {
+        const a = await registerTestAgent(t.ctx, 'BATCH-E');
+        const b = await registerTestAgent(t.ctx, 'BATCH-F');
+        const rule = await t.app.inject({ method: 'POST', url: '/api/speed/alert-rules', headers: t.as('admin'), payload: { name: 'Jitter', target: 'edge-b', metric: 'jitter_ms', threshold: 10, consecutive_failures: 2 } });
+        assert.equal(rule.statusCode, 201, rule.body);
+        const now = Date.now();
+        const window = await t.app.inject({ method: 'POST', url: '/api/speed/maintenance', headers: t.as('admin'), payload: { name: 'Fibre works', agent: 'BATCH-F', starts_at: new Date(now - 3_600_000).toISOString(), ends_at: new Date(now + 3_600_000).toISOString() } });
+        assert.equal(window.statusCode, 201, window.body);
+        const speedtest = async (agentId: string, jitterMs: number): Promise<IncomingResult> => {
+          const run = await createRun(t.ctx, { agentId, job: speedtestJob('edge-b'), target: 'edge-b', requestedBy: null, note: 'test' });
+          await transitionRun(t.ctx.db, run.id, 'dispatched', { dispatchedAt: new Date() });
+          const at = new Date().toISOString();
+          return { agentId, runId: run.id, clockOffsetMs: 0, result: { kind: 'speedtest', status: 'completed', started_at: at, finished_at: at, target: 'edge-b', metrics: { download_mbps: 500, jitter_ms: jitterMs }, details: {}, method: {} } as MeasurementResult };
+        };
+        const hooks = [markRollupDirty, evaluateAlerts];
+        const open = () => t.ctx.db.query<{ title: string; dedup_key: string }>("SELECT title, dedup_key FROM alerts WHERE state = 'open' AND kind = 'threshold'");
+
+        // One batch: two breaches in a row from E (the second opens the alert), two from F inside its window.
+        const first = [await speedtest(a.agentId, 30), await speedtest(b.agentId, 40), await speedtest(a.agentId, 31), await speedtest(b.agentId, 41)];
+        assert.ok((await acceptResults(t.ctx, first, hooks)).every((o) => o.outcome === 'stored'));
+        const alerts = await open();
+        assert.equal(alerts.length, 1, JSON.stringify(alerts));
+        assert.match(alerts[0]!.title, /^BATCH-E → edge-b: .*31.* \(2 in a row\)$/);
+        const breaches = await t.ctx.db.query<{ agent_id: string; value: number }>('SELECT agent_id, value FROM breaches WHERE rule_id = $1 ORDER BY value', [rule.json().id]);
+        assert.deepEqual(breaches.map((x) => [x.agent_id, x.value]), [[a.agentId, 30], [a.agentId, 31]], 'results inside a maintenance window are not breaches');
+        const flagged = await t.ctx.db.query<{ agent_id: string; in_maintenance: boolean }>('SELECT agent_id, bool_and(in_maintenance) AS in_maintenance FROM results GROUP BY agent_id ORDER BY agent_id');
+        assert.deepEqual(new Map(flagged.map((f) => [f.agent_id, f.in_maintenance])), new Map([[a.agentId, false], [b.agentId, true]]));
+        const dirty = await t.ctx.db.query<{ agent_id: string }>("SELECT agent_id FROM rollup_dirty WHERE target = 'edge-b' AND kind = 'speedtest'");
+        assert.deepEqual(dirty.map((d) => d.agent_id).sort(), [a.agentId, b.agentId].sort(), 'each agent\'s hour marked once');
+
+        // The next batch: a pass resolves the alert and ends the streak; a breach after it starts a new one.
+        assert.ok((await acceptResults(t.ctx, [await speedtest(a.agentId, 4), await speedtest(a.agentId, 35)], hooks)).every((o) => o.outcome === 'stored'));
+        assert.equal((await open()).length, 0);
+        const [resolved] = await t.ctx.db.query<{ state: string }>('SELECT state FROM alerts WHERE dedup_key = $1', [alerts[0]!.dedup_key]);
+        assert.equal(resolved!.state, 'resolved');
+        const streaks = await t.ctx.db.query<{ dedup_key: string; breaches: number }>('SELECT dedup_key, breaches FROM alert_streaks');
+        assert.deepEqual(streaks.map((s) => [s.dedup_key, s.breaches]), [[alerts[0]!.dedup_key, 1]]);
       } finally {
         await t.close();
       }
