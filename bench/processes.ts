@@ -41,7 +41,9 @@ export interface Flux {
 /** Starts `flux-speed <role>` and waits until it answers /healthz (server and all). */
 export async function startFlux(role: 'server' | 'worker' | 'all', env: Record<string, string>, extraArgs: string[] = []): Promise<Flux> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...extraArgs, BIN, role], {
+  // BENCH_PROFILE_DIR (checked by the bench configuration): a CPU profile per process, written at exit.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, ...extraArgs, BIN, role], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@ import type { MeasurementJob } from '../measurements/job.js';
 import { VERSION } from '../version.js';
 import { ClockEstimator } from './clock.js';
 import { CredentialStore, type StoredCredential } from './credential-store.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
 import { register, RegistrationRefused } from './register.js';
 import { JobRunner } from './runner.js';
 
@@ -31,6 +31,8 @@ const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 const REFUSED_RETRY_MS = 300_000;
 const ACK_TIMEOUT_MS = 30_000;
+/** Buffered results sent ahead of their acknowledgements. */
+const UPLOAD_WINDOW = 8;
 /** After the server said it could not store a result now. */
 const RETRY_UPLOAD_MS = 2_000;
 
@@ -111,35 +113,53 @@ export function startAgent(options: AgentOptions): RunningAgent {
     ...(outbox.bufferError ? { buffer_error: outbox.bufferError.slice(0, 500) } : {}),
   });
 
-  /** Sends buffered results one at a time, oldest first, each waiting for the server's ack. */
+  /**
+   * Sends buffered results oldest first, up to UPLOAD_WINDOW awaiting the server's ack at once (a
+   * backlog after an outage drains in shared transactions instead of one round trip each). A
+   * result leaves the outbox only when the server says it is stored (or a duplicate, or rejected);
+   * a `retry` or a lost connection stops sending, and what is left goes again later, oldest first.
+   */
   async function upload(): Promise<void> {
     if (uploading || !welcomed) return;
     uploading = true;
+    let halted = false;
+    const awaiting = new Set<Promise<void>>();
+    const deliver = async (entry: OutboxEntry, acked: Promise<string>) => {
+      const outcome = await Promise.race([acked, sleep(ACK_TIMEOUT_MS).then(() => 'timeout')]);
+      pendingAcks.delete(entry.run_id);
+      if (outcome === 'timeout') {
+        if (!halted) log.warn({ runId: entry.run_id }, 'no acknowledgement for a result; reconnecting');
+        halted = true;
+        socket?.terminate();
+        return;
+      }
+      if (outcome === 'retry' || outcome === 'disconnected') {
+        // Not stored: kept, and sent again shortly.
+        log.warn({ runId: entry.run_id, outcome }, 'result not stored by the server yet; kept for a retry');
+        halted = true;
+        retryLater();
+        return;
+      }
+      if (outcome === 'rejected') log.warn({ runId: entry.run_id }, 'the server rejected a buffered result; dropped');
+      outbox.remove(entry.run_id);
+    };
     try {
       for (const entry of outbox.entries()) {
-        if (!welcomed || stopped) return;
+        while (awaiting.size >= UPLOAD_WINDOW && !halted) await Promise.race(awaiting);
+        if (halted || !welcomed || stopped) break;
         const acked = new Promise<string>((resolve) => pendingAcks.set(entry.run_id, resolve));
-        if (!send({ type: 'result', run_id: entry.run_id, result: entry.result })) return;
-        const outcome = await Promise.race([acked, sleep(ACK_TIMEOUT_MS).then(() => 'timeout')]);
-        pendingAcks.delete(entry.run_id);
-        if (outcome === 'timeout') {
-          log.warn({ runId: entry.run_id }, 'no acknowledgement for a result; reconnecting');
-          socket?.terminate();
-          return;
+        if (!send({ type: 'result', run_id: entry.run_id, result: entry.result })) {
+          pendingAcks.delete(entry.run_id);
+          break;
         }
-        if (outcome === 'retry' || outcome === 'disconnected') {
-          // Not stored: keep it (and everything after it, in order) and try again shortly.
-          log.warn({ runId: entry.run_id, outcome }, 'result not stored by the server yet; kept for a retry');
-          retryLater();
-          return;
-        }
-        if (outcome === 'rejected') log.warn({ runId: entry.run_id }, 'the server rejected a buffered result; dropped');
-        outbox.remove(entry.run_id);
+        const delivery: Promise<void> = deliver(entry, acked).finally(() => awaiting.delete(delivery));
+        awaiting.add(delivery);
       }
+      await Promise.all(awaiting);
     } finally {
       uploading = false;
     }
-    if (welcomed && outbox.size > 0 && !stopped) void upload();
+    if (!halted && welcomed && outbox.size > 0 && !stopped) void upload();
   }
 
   let retryTimer: NodeJS.Timeout | undefined;

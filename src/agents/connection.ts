@@ -12,6 +12,8 @@ export class AgentConnection {
   health: AgentHealth = {};
   /** Runs sent to this connection and not finished (progress for others is checked against the database). */
   readonly activeRuns = new Set<string>();
+  /** Results of this connection being stored now (see AgentHub: stored alongside later messages). */
+  readonly resultsStoring = new Set<Promise<void>>();
   unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(

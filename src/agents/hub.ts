@@ -13,6 +13,8 @@ import { ResultBatcher } from './result-batcher.js';
 
 const MAX_BAD_MESSAGES = 5;
 const HELLO_TIMEOUT_MS = 10_000;
+/** Results of one connection stored at once; further messages of that agent wait beyond this. */
+const MAX_RESULTS_STORING = 32;
 
 export interface HubOptions {
   resultHooks?: ResultHook[];
@@ -141,20 +143,14 @@ export class AgentHub {
         await publishRunProgress(this.ctx.bus, message.run_id, message.progress);
         return;
       case 'result': {
-        let outcome;
-        try {
-          outcome = this.results
-            ? await this.results.submit({ agentId: conn.agentId, runId: message.run_id, result: message.result, clockOffsetMs: conn.clockOffsetMs })
-            : await acceptResult(this.ctx, conn.agentId, message.run_id, message.result, { clockOffsetMs: conn.clockOffsetMs, hooks: this.options.resultHooks });
-        } catch (error) {
-          // Storage unreachable (a database restart): the agent keeps the result and resends it.
-          this.ctx.log.error({ err: error, agent: conn.agentName, run: message.run_id }, 'result not stored; agent told to retry');
-          conn.send({ type: 'result_ack', run_id: message.run_id, outcome: 'retry', reason: 'the server could not store the result now' });
-          return;
-        }
-        conn.activeRuns.delete(message.run_id);
-        if (outcome.outcome === 'rejected') this.ctx.log.warn({ agent: conn.agentName, run: message.run_id, reason: outcome.reason }, 'result rejected');
-        conn.send({ type: 'result_ack', run_id: message.run_id, ...outcome });
+        // Everything before the result (its run's progress) has been handled; the messages after
+        // it (other runs' results, uploaded from the buffer one after another) need not wait for
+        // its commit, so an agent's results share transactions. Bounded per connection.
+        while (conn.resultsStoring.size >= MAX_RESULTS_STORING) await Promise.race(conn.resultsStoring);
+        const storing: Promise<void> = this.storeResult(conn, message)
+          .catch((error) => this.ctx.log.error({ err: error, agent: conn.agentName, run: message.run_id }, 'result handling failed'))
+          .finally(() => conn.resultsStoring.delete(storing));
+        conn.resultsStoring.add(storing);
         return;
       }
       case 'reject': {
@@ -165,6 +161,24 @@ export class AgentHub {
         return;
       }
     }
+  }
+
+  /** Stores one result and answers it: stored, duplicate, rejected, or retry (storage unreachable). */
+  private async storeResult(conn: AgentConnection, message: Extract<AgentMessage, { type: 'result' }>): Promise<void> {
+    let outcome;
+    try {
+      outcome = this.results
+        ? await this.results.submit({ agentId: conn.agentId, runId: message.run_id, result: message.result, clockOffsetMs: conn.clockOffsetMs })
+        : await acceptResult(this.ctx, conn.agentId, message.run_id, message.result, { clockOffsetMs: conn.clockOffsetMs, hooks: this.options.resultHooks });
+    } catch (error) {
+      // Storage unreachable (a database restart): the agent keeps the result and resends it.
+      this.ctx.log.error({ err: error, agent: conn.agentName, run: message.run_id }, 'result not stored; agent told to retry');
+      conn.send({ type: 'result_ack', run_id: message.run_id, outcome: 'retry', reason: 'the server could not store the result now' });
+      return;
+    }
+    conn.activeRuns.delete(message.run_id);
+    if (outcome.outcome === 'rejected') this.ctx.log.warn({ agent: conn.agentName, run: message.run_id, reason: outcome.reason }, 'result rejected');
+    conn.send({ type: 'result_ack', run_id: message.run_id, ...outcome });
   }
 
   /** True when the raw message was a valid heartbeat and has been handled. */

@@ -16,7 +16,7 @@ export class ResultBatcher {
   constructor(
     private readonly ctx: AppContext,
     private readonly hooks: ResultHook[],
-    private readonly options: { maxBatch: number; maxConcurrent: number } = { maxBatch: 200, maxConcurrent: 3 },
+    private readonly options: { maxBatch: number; maxConcurrent: number } = { maxBatch: 200, maxConcurrent: 2 },
   ) {}
 
   submit(item: IncomingResult): Promise<ResultOutcome> {

@@ -10,9 +10,9 @@ export interface RedisBusOptions {
   prefix?: string;
 }
 
-function connect(url: string): Redis {
+function connect(url: string, options: { autoPipelining?: boolean } = {}): Redis {
   // maxRetriesPerRequest null: commands wait for a reconnect instead of failing (BullMQ needs it).
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, enableAutoPipelining: options.autoPipelining ?? false });
   // Connection errors are retried by ioredis; readiness is reported by ping(), not by a crash.
   redis.on('error', () => {});
   return redis;
@@ -115,7 +115,10 @@ export async function openRedisBus(options: RedisBusOptions): Promise<Bus> {
   const prefix = options.prefix ?? 'flux';
   const redis = connect(options.url);
   const subscriber = connect(options.url);
-  await Promise.all([redis.ping(), subscriber.ping()]);
+  // Publishes have their own connection that sends everything published in one tick as one write
+  // (a stored batch of results publishes two events per run). Kept apart from BullMQ's connection.
+  const publisher = connect(options.url, { autoPipelining: true });
+  await Promise.all([redis.ping(), subscriber.ping(), publisher.ping()]);
   const handlers = new Map<string, Set<(message: unknown) => void>>();
   subscriber.on('message', (channel: string, payload: string) => {
     const set = handlers.get(channel);
@@ -133,7 +136,7 @@ export async function openRedisBus(options: RedisBusOptions): Promise<Bus> {
   return {
     kind: 'redis',
     async publish(channel, message) {
-      await redis.publish(channelKey(channel), JSON.stringify(message));
+      await publisher.publish(channelKey(channel), JSON.stringify(message));
     },
     async subscribe(channel, handler): Promise<Unsubscribe> {
       const key = channelKey(channel);
@@ -165,6 +168,7 @@ export async function openRedisBus(options: RedisBusOptions): Promise<Bus> {
     async close() {
       for (const queue of queues.values()) await queue.close();
       subscriber.disconnect();
+      publisher.disconnect();
       redis.disconnect();
     },
   };

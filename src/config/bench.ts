@@ -13,6 +13,8 @@ export const BenchEnvironment = Type.Object({
   BENCH_MODES: Type.String({ default: 'postgres,embedded', pattern: '^(postgres|embedded)(,(postgres|embedded))*$', description: 'postgres and/or embedded, comma-separated' }),
   BENCH_QUICK: Type.Boolean({ default: false }),
   BENCH_OUTPUT: Type.String({ default: 'BENCHMARKS.md', minLength: 1 }),
+  /** When set, each server and worker process writes a V8 CPU profile there (open in Chrome DevTools). */
+  BENCH_PROFILE_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
 type BenchEnvironment = Static<typeof BenchEnvironment>;
 
@@ -24,6 +26,7 @@ export interface BenchConfig {
   fleetSizes: number[];
   modes: ('postgres' | 'embedded')[];
   output: string;
+  profileDir: string | undefined;
 }
 
 export function loadBenchConfig(env: Record<string, string | undefined>): BenchConfig {
@@ -37,5 +40,6 @@ export function loadBenchConfig(env: Record<string, string | undefined>): BenchC
     fleetSizes: (quick && env.BENCH_FLEET_SIZES === undefined ? '200,1000' : e.BENCH_FLEET_SIZES).split(',').map(Number),
     modes: e.BENCH_MODES.split(',') as BenchConfig['modes'],
     output: e.BENCH_OUTPUT,
+    profileDir: e.BENCH_PROFILE_DIR,
   };
 }

@@ -98,6 +98,30 @@ for (const backend of appBackends()) {
       client.close();
     });
 
+    it('results sent back to back are each acknowledged once, without waiting for one another', async () => {
+      const reg = await registerAgentOverHttp(baseUrl, token, 'BRANCH-BURST');
+      const client = await ProtocolClient.connect(baseUrl, reg.body.credential);
+      await client.hello();
+      const runs: string[] = [];
+      for (let i = 0; i < 20; i++) runs.push((await createRun(t.ctx, { agentId: reg.body.agent_id, job: probeJob, target: '127.0.0.1', requestedBy: null, note: 'test' })).id);
+      await until(() => runs.every((id) => client.received.some((m) => m.type === 'job' && m.run_id === id)), { what: 'every job dispatched' });
+      // A backlog after an outage, as the agent uploads it: oldest first, acks awaited later; one resend.
+      for (const [i, id] of runs.entries()) client.send({ type: 'result', run_id: id, result: result({ metrics: { connect_ms: i } }) });
+      client.send({ type: 'result', run_id: runs[0]!, result: result({ metrics: { connect_ms: 99 } }) });
+      const acks = () => client.received.filter((m): m is Extract<typeof m, { type: 'result_ack' }> => m.type === 'result_ack');
+      await until(() => acks().length === 21, { what: '21 acknowledgements' });
+      assert.deepEqual(runs.map((id) => acks().filter((a) => a.run_id === id && a.outcome === 'stored').length), runs.map(() => 1), 'each run stored once');
+      assert.equal(acks().filter((a) => a.outcome === 'duplicate').length, 1);
+      const stored = await t.ctx.db.query<{ connect_ms: number }>('SELECT connect_ms FROM results WHERE run_id = ANY($1::uuid[]) ORDER BY connect_ms', [runs]);
+      assert.deepEqual(stored.map((r) => r.connect_ms), runs.map((_, i) => i));
+      if (t.ctx.db.kind === 'postgres') {
+        // Rows written by one transaction share its id (xmin): the burst did not go one commit at a time.
+        const [tx] = await t.ctx.db.query<{ n: number }>('SELECT count(DISTINCT xmin::text)::int AS n FROM results WHERE run_id = ANY($1::uuid[])', [runs]);
+        assert.ok(tx!.n < 20, `${tx!.n} transactions for 20 results`);
+      }
+      client.close();
+    });
+
     it('rejects results for another agent’s run and for unknown runs, and closes after repeated garbage', async () => {
       const a = await registerAgentOverHttp(baseUrl, token, 'AGENT-A');
       const b = await registerAgentOverHttp(baseUrl, token, 'AGENT-B');
