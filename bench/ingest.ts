@@ -25,7 +25,7 @@ export async function ingestScenario(config: BenchConfig, modes: Mode[]): Promis
     const sim = SimFleet.start();
     let server;
     try {
-      const expectedPerS = mode === 'postgres' ? 9000 : 2500;
+      const expectedPerS = mode === 'postgres' ? 15_000 : 4000;
       const runsPerAgent = Math.ceil((expectedPerS * config.ingestS) / AGENTS);
       const db = await install.open();
       const agents = await seedAgents(db, AGENTS);
