@@ -176,7 +176,7 @@ describe('the NOC console in Chromium', requires('chromium'), () => {
     assert.deepEqual(adminUi.errors.filter((e) => !/40\d/.test(e)), []);
   });
 
-  it('on a phone the alerts and integrations pages keep their tables inside the screen', async () => {
+  it('on a phone the dashboard, alerts and integrations pages keep their tables inside the screen', async () => {
     const phone = await open('admin', ADMIN_PASSWORD, 375);
     for (const [path, name] of [['/alerts?tab=all', 'console-alerts-phone'], ['/settings/integrations', 'console-integrations-phone'], ['/alerts?tab=baselines', 'console-baselines-phone']] as const) {
       await phone.page.goto(`${baseUrl}${path}`);
@@ -186,5 +186,22 @@ describe('the NOC console in Chromium', requires('chromium'), () => {
       assert.ok(overflow <= 1, `${path} is ${overflow} px wider than the phone`);
       await phone.shot(name);
     }
+    // The dashboard's fleet and latest results: one card per row, each figure named, nothing to scroll sideways.
+    await phone.page.goto(`${baseUrl}/`);
+    const fleet = phone.page.getByRole('table', { name: 'Agents' });
+    await fleet.locator('tbody tr').first().waitFor();
+    assert.ok(await fleet.evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth <= 1), 'the fleet table fits a phone');
+    const latest = phone.page.getByRole('table', { name: 'Latest results' });
+    await latest.locator('tbody tr').first().waitFor();
+    await phone.shot('console-dashboard-phone');
+    const sideways = await latest.evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+    assert.ok(sideways <= 1, `the latest-results table scrolls ${sideways} px sideways on a phone`);
+    assert.equal(await latest.locator('thead').isVisible(), false);
+    // What the first card shows: each visible value with the name drawn before it.
+    const shown = await latest.locator('tbody tr').first().evaluate((row) => [...row.querySelectorAll('td')]
+      .filter((td) => getComputedStyle(td).display !== 'none')
+      .map((td) => `${getComputedStyle(td, '::before').content.replace(/^"|"$/g, '')}=${td.innerText.trim()}`));
+    assert.ok(shown.some((c) => /^Target=\S+/.test(c)) && shown.some((c) => /^When=\S+/.test(c)), shown.join(' | '));
+    assert.ok(shown.every((c) => !/=$/.test(c)), `no empty rows: ${shown.join(' | ')}`);
   });
 });

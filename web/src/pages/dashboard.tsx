@@ -34,20 +34,22 @@ function FleetTable({ agents }: { agents: Agent[] }) {
   if (agents.length === 0) return <Empty title="No agents yet">Deploy one from Agents → Registration tokens.</Empty>;
   return (
     <div class="table-wrap">
-      <table class="table" aria-label="Agents">
+      <table class="table table-stack" aria-label="Agents">
         <thead>
           <tr><th>Agent</th><th>State</th><th>Last seen</th><th>Location</th></tr>
         </thead>
         <tbody>
           {agents.map((agent) => (
             <tr key={agent.id} data-agent={agent.name}>
-              <td class="nowrap"><a href={`/agents/${encodeURIComponent(agent.name)}`}>{agent.name}</a></td>
-              <td>
-                <Badge value={agent.state} />
-                {agent.reason && <div class="muted small">{agent.reason}</div>}
+              <td class="nowrap stack-title"><a href={`/agents/${encodeURIComponent(agent.name)}`}>{agent.name}</a></td>
+              <td data-label="State">
+                <div>
+                  <Badge value={agent.state} />
+                  {agent.reason && <div class="muted small">{agent.reason}</div>}
+                </div>
               </td>
-              <td><Time iso={agent.last_seen_at} relative /></td>
-              <td>{agent.location || <span class="muted">—</span>}</td>
+              <td data-label="Last seen"><Time iso={agent.last_seen_at} relative /></td>
+              <td data-label="Location">{agent.location || <span class="muted">—</span>}</td>
             </tr>
           ))}
         </tbody>
@@ -72,28 +74,35 @@ function LatestTable({ results, schedules, rules }: { results: RunSummary[]; sch
   if (latest.length === 0) return <Empty title="No results yet">Run a test or create a schedule; figures appear here.</Empty>;
   return (
     <div class="table-wrap">
-      <table class="table" aria-label="Latest results">
+      <table class="table table-stack" aria-label="Latest results">
         <thead>
           <tr><th>Agent</th><th>Test</th><th>Target</th><th class="num">Download</th><th class="num">Upload</th><th class="num">Latency</th><th class="num">Jitter</th><th class="num">Loss</th><th class="num">Connect / DNS</th><th>When</th></tr>
         </thead>
         <tbody>
           {latest.map((r) => {
             const t = thresholdsInForce(schedules, rules, { agent: r.agent, target: r.target, type: r.type });
+            // On a phone each row becomes a card: a label per value, and no rows for what the test does not measure.
+            const cell = (label: string, name: string, value: number | undefined, withThresholds = true) => (
+              <td class={`num${value === undefined ? ' no-value' : ''}`} data-label={label}>
+                <MetricValue name={name} value={value} thresholds={withThresholds ? t : undefined} />
+              </td>
+            );
+            const other = r.metrics.connect_ms ?? r.metrics.resolve_ms;
             return (
               <tr key={r.id}>
-                <td>{r.agent.name}</td>
-                <td>{r.type}</td>
-                <td class="mono" title={r.measured_target ?? undefined}><a href={`/results/${r.id}`}>{r.target}</a></td>
-                <td class="num"><MetricValue name="download_mbps" value={r.metrics.download_mbps} thresholds={t} /></td>
-                <td class="num"><MetricValue name="upload_mbps" value={r.metrics.upload_mbps} thresholds={t} /></td>
-                <td class="num"><MetricValue name="latency_ms" value={r.metrics.latency_ms} thresholds={t} /></td>
-                <td class="num"><MetricValue name="jitter_ms" value={r.metrics.jitter_ms} thresholds={t} /></td>
-                <td class="num"><MetricValue name="loss_pct" value={r.metrics.loss_pct} thresholds={t} /></td>
-                <td class="num">
+                <td class="stack-title">{r.agent.name}</td>
+                <td data-label="Test">{r.type}</td>
+                <td class="mono" data-label="Target" title={r.measured_target ?? undefined}><a href={`/results/${r.id}`}>{r.target}</a></td>
+                {cell('Download', 'download_mbps', r.metrics.download_mbps)}
+                {cell('Upload', 'upload_mbps', r.metrics.upload_mbps)}
+                {cell('Latency', 'latency_ms', r.metrics.latency_ms)}
+                {cell('Jitter', 'jitter_ms', r.metrics.jitter_ms)}
+                {cell('Loss', 'loss_pct', r.metrics.loss_pct)}
+                <td class={`num${other === undefined ? ' no-value' : ''}`} data-label={r.metrics.connect_ms !== undefined ? 'Connect' : 'DNS'}>
                   {r.metrics.connect_ms !== undefined && <MetricValue name="connect_ms" value={r.metrics.connect_ms} />}
                   {r.metrics.resolve_ms !== undefined && <MetricValue name="resolve_ms" value={r.metrics.resolve_ms} />}
                 </td>
-                <td><Time iso={r.finished_at ?? r.created_at} relative /></td>
+                <td data-label="When"><Time iso={r.finished_at ?? r.created_at} relative /></td>
               </tr>
             );
           })}
