@@ -83,7 +83,8 @@ describe('the NOC console in Chromium', requires('chromium'), () => {
     // Dashboard: the latest trace's latency in red (the rule's limit), the open alert listed.
     const latest = viewer.page.locator('table[aria-label="Latest results"] tr', { hasText: 'trace' });
     await latest.locator('[data-metric="latency_ms"]').waitFor();
-    assert.match((await latest.locator('[data-metric="latency_ms"]').getAttribute('class')) ?? '', /level-bad/);
+    // The rules arrive beside the results: the colour follows within a moment.
+    await until(async () => /level-bad/.test((await latest.locator('[data-metric="latency_ms"]').getAttribute('class')) ?? ''), { timeoutMs: 10_000, what: 'the latency in red' });
     await viewer.page.locator('ul[aria-label="Alerts"] li').first().waitFor();
     await viewer.shot('console-dashboard-alert');
     // Alerts page, filtered by metric: the breach figure against its limit, how long it is open; no Acknowledge for a Viewer.
@@ -198,9 +199,12 @@ describe('the NOC console in Chromium', requires('chromium'), () => {
     assert.ok(sideways <= 1, `the latest-results table scrolls ${sideways} px sideways on a phone`);
     assert.equal(await latest.locator('thead').isVisible(), false);
     // What the first card shows: each visible value with the name drawn before it.
-    const shown = await latest.locator('tbody tr').first().evaluate((row) => [...row.querySelectorAll('td')]
-      .filter((td) => getComputedStyle(td).display !== 'none')
-      .map((td) => `${getComputedStyle(td, '::before').content.replace(/^"|"$/g, '')}=${td.innerText.trim()}`));
+    const shown = await latest.locator('tbody tr').first().evaluate((row) => {
+      const style = row.ownerDocument.defaultView!.getComputedStyle;
+      return [...row.querySelectorAll('td')]
+        .filter((td) => style(td).display !== 'none')
+        .map((td) => `${style(td, '::before').content.replace(/^"|"$/g, '')}=${td.innerText.trim()}`);
+    });
     assert.ok(shown.some((c) => /^Target=\S+/.test(c)) && shown.some((c) => /^When=\S+/.test(c)), shown.join(' | '));
     assert.ok(shown.every((c) => !/=$/.test(c)), `no empty rows: ${shown.join(' | ')}`);
   });
