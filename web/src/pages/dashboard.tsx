@@ -130,7 +130,8 @@ export function DashboardPage() {
       </div>
       <Card title="Latest result per agent and target" actions={<a href="/results">All results</a>}>
         <ErrorBox error={results.error} what="Results" />
-        {results.data ? <LatestTable results={results.data.results} schedules={schedules.data ?? []} rules={rules.data ?? []} /> : !results.error && <Loading />}
+        {/* Drawn once the limits are known too, so no figure shows a colour it does not deserve first. */}
+        {results.data && schedules.data && rules.data ? <LatestTable results={results.data.results} schedules={schedules.data} rules={rules.data} /> : !results.error && <Loading />}
       </Card>
       <Card title="Recent path changes">
         <PathChangeList limit={6} refreshMs={REFRESH_MS * 3} />
