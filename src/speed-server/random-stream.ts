@@ -32,12 +32,21 @@ export function randomStream(totalBytes: number): Readable {
     state >>>= 0;
     return state % (BUFFER_BYTES - SLICE_BYTES);
   };
+  // A slice never starts near the previous one: overlapping slices would repeat the bytes just
+  // sent, which a compressor's window (deflate: 32 KiB) finds.
+  let previous = -Infinity;
+  const nextSliceOffset = () => {
+    let offset = nextOffset();
+    while (Math.abs(offset - previous) < 2 * SLICE_BYTES) offset = nextOffset();
+    previous = offset;
+    return offset;
+  };
   return new Readable({
     highWaterMark: 4 * SLICE_BYTES,
     read() {
       while (remaining > 0) {
         const n = Math.min(SLICE_BYTES, remaining);
-        const offset = nextOffset();
+        const offset = nextSliceOffset();
         remaining -= n;
         if (!this.push(buffer.subarray(offset, offset + n))) return;
       }
