@@ -35,11 +35,12 @@ export async function describeMachine(config: BenchConfig): Promise<Section> {
     ['PostgreSQL', postgres],
     ['Redis', redis],
     ['PGlite (embedded)', '0.5.16'],
+    ['load average at start (1 / 5 / 15 min)', os.loadavg().map((l) => l.toFixed(1)).join(' / ')],
     ['mode', config.quick ? '--quick (short runs, small fleets)' : 'full'],
   ];
   return {
     heading: 'Machine',
-    intro: 'Where these figures come from. The machine was shared with other work while the benchmarks ran (the load is not ours alone), so treat the figures as lower bounds and compare rows within one run rather than across runs.',
+    intro: `Where these figures come from. Each section's last note gives the host's load average when it finished: well above the ${cpus.length} cores, other work shared the machine and that section's figures are lower bounds. Compare rows within one run rather than across runs.`,
     columns: ['', 'value'],
     rows,
     notes: [],

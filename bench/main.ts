@@ -1,4 +1,5 @@
 // `flux-speed bench [scenario…]`: runs each scenario, prints its table and writes BENCHMARKS.md.
+import os from 'node:os';
 import type { BenchConfig } from '../src/config/bench.js';
 import { embeddedScenario } from './embedded.js';
 import { engineScenario } from './engine.js';
@@ -47,7 +48,8 @@ export async function runBench(config: BenchConfig, names: string[]): Promise<nu
     process.stdout.write(`\n… ${name}\n`);
     const started = Date.now();
     const section = await SCENARIOS[name]!(config, modes);
-    section.notes.push(`measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round((Date.now() - started) / 1000)} s${config.quick ? ' (--quick)' : ''}.`);
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+    section.notes.push(`measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round((Date.now() - started) / 1000)} s${config.quick ? ' (--quick)' : ''}; load average at the end ${load} (1 / 5 / 15 min).`);
     process.stdout.write(printSection(section) + '\n');
     produced.push(section);
     // Written after each scenario: a long run that is interrupted keeps what it measured.

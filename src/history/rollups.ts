@@ -44,13 +44,17 @@ export async function markDirty(tx: Queryable, results: readonly { agent_id: str
 /** The ResultHook: runs in the transaction that stores the results. */
 export const markRollupDirty: ResultHook = async (tx, stored) => markDirty(tx, stored.map((s) => s.result));
 
-/** Marks every hour with raw rows in [from, to) dirty: after a bulk import or to rebuild rollups. */
-export async function markRangeDirty(db: Queryable, from: Date, to: Date): Promise<void> {
+/**
+ * Marks every hour with raw rows in [from, to) dirty: after a bulk import or to rebuild rollups.
+ * `agentIds` limits it to those agents (all when absent).
+ */
+export async function markRangeDirty(db: Queryable, from: Date, to: Date, agentIds?: readonly string[]): Promise<void> {
   await db.query(
     `INSERT INTO rollup_dirty (agent_id, target, kind, hour_start)
-     SELECT DISTINCT agent_id, target, kind, date_trunc('hour', measured_at, 'UTC') FROM results WHERE measured_at >= $1 AND measured_at < $2
+     SELECT DISTINCT agent_id, target, kind, date_trunc('hour', measured_at, 'UTC') FROM results
+      WHERE measured_at >= $1 AND measured_at < $2 AND ($3::uuid[] IS NULL OR agent_id = ANY($3::uuid[]))
      ON CONFLICT (agent_id, target, kind, hour_start) DO UPDATE SET version = nextval('rollup_dirty_version_seq'), marked_at = clock_timestamp()`,
-    [from.toISOString(), to.toISOString()],
+    [from.toISOString(), to.toISOString(), agentIds ? [...agentIds] : null],
   );
 }
 

@@ -186,6 +186,18 @@ for (const backend of migratedDatabaseBackends()) {
       assert.deepEqual([one.points[0]!.avg, one.points[0]!.p50, one.points[0]!.p95], [15, 15, 19.5]);
     });
 
+    it('marks a range dirty for the named agents only when asked', async () => {
+      const [a, b] = [await newAgent(db, 'RA'), await newAgent(db, 'RB')];
+      await ensurePartitions(db, T('2026-03-10T00:00:00Z'));
+      await insertRawResults(db, [a, b].flatMap((agentId) => ['08:10', '09:20'].map((hm) => ({ agentId, target: 'range', at: T(`2026-03-10T${hm}:00Z`), metrics: { download_mbps: 5 } }))));
+      const dirty = async () => (await db.query<{ agent_id: string; h: Date }>(`SELECT agent_id, hour_start AS h FROM rollup_dirty WHERE target = 'range' ORDER BY 2`)).map((r) => [r.agent_id, r.h.toISOString()]);
+      await markRangeDirty(db, T('2026-03-10T00:00:00Z'), T('2026-03-11T00:00:00Z'), [a]);
+      assert.deepEqual(await dirty(), [[a, '2026-03-10T08:00:00.000Z'], [a, '2026-03-10T09:00:00.000Z']]);
+      await markRangeDirty(db, T('2026-03-10T00:00:00Z'), T('2026-03-11T00:00:00Z'));
+      assert.equal((await dirty()).filter(([agent]) => agent === b).length, 2);
+      await runRollups(db);
+    });
+
     it('retention drops whole partitions older than RAW_RETENTION_DAYS and nothing else', async () => {
       const agent = await newAgent(db, 'X1');
       const now = T('2026-09-15T00:00:00Z');
