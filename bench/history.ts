@@ -29,6 +29,10 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 1);
 const ROLLUP_AGENTS = Math.min(AGENTS, Math.max(1, Number(process.env.BENCH_ROLLUP_AGENTS ?? AGENTS)));
 const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
 const BACKENDS = (process.env.BENCH_BACKENDS ?? (PG_URL ? 'pglite,postgres' : 'pglite')).split(',');
+if (BACKENDS.includes('postgres') && !PG_URL) {
+  console.error('BENCH_BACKENDS names postgres but neither BENCH_DATABASE_URL nor TEST_DATABASE_URL is set');
+  process.exit(2);
+}
 const MINUTES_PER_YEAR = 365 * 24 * 60;
 const TARGET = 'server';
 
