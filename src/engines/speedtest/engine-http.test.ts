@@ -1,5 +1,6 @@
 // The speedtest engine's HTTP side against our real speed endpoints on loopback.
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ResolvedTarget } from '../../measurements/job.js';
@@ -92,6 +93,39 @@ describe('speedtest engine over HTTP (loopback)', () => {
     assert.match(String((result.method.loss as { reason: string }).reason), /no UDP reflector/);
     // A third-party sink tells us nothing: the sender's count, labelled as such.
     assert.equal((result.details.upload as DirectionDetails).interval_source, 'sender');
+  });
+
+  it('a third-party download answered chunked: measured through node:http instead, nothing lost', async () => {
+    const block = Buffer.alloc(64 * 1024, 7);
+    let served = 0;
+    const mirror = createHttpServer((_req, res) => {
+      // No Content-Length: a chunked body of 4 MB, the way many dynamic mirrors answer.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      let left = 64;
+      const pump = () => {
+        while (left > 0) {
+          left--;
+          served += block.length;
+          if (!res.write(block)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (mirror.address() as { port: number }).port;
+      const thirdParty: ResolvedTarget = { name: 'mirror', engine: 'http', host: '127.0.0.1', download_url: `http://127.0.0.1:${port}/4MB.bin` };
+      const result = await engine(spec([thirdParty]), testContext());
+      assert.equal(result.status, 'completed', result.error);
+      const details = result.details.download as DirectionDetails;
+      assert.ok(result.metrics.download_mbps! > 10, JSON.stringify(result.metrics));
+      // Every byte counted was served (the sender may have more in flight when the phase is cut).
+      assert.ok(details.total_bytes > 4 * 1024 * 1024 && details.total_bytes <= served, `${details.total_bytes} of ${served}`);
+    } finally {
+      mirror.closeAllConnections();
+      mirror.close();
+    }
   });
 
   it('a silent reflector: latency over HTTP and loss "not measured" with the reason, never a fake 100 %', async () => {

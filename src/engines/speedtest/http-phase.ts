@@ -1,9 +1,11 @@
 import type { Agent, ClientRequest } from 'node:http';
-import type { LookupFunction } from 'node:net';
+import type { LookupFunction, Socket } from 'node:net';
 import { isIPv6 } from 'node:net';
 import { randomBuffer } from '../../speed-server/random-stream.js';
 import type { ByteSample } from '../stats/index.js';
 import { CanceledError } from './abort.js';
+import { rawDownloadLoop } from './http-download-raw.js';
+import { PhaseError } from './http-errors.js';
 import { httpFailure, keepAliveAgent, rawRequest, targetHeaders } from './http-target.js';
 import { receiverSamples, StreamReports } from './receiver-counts.js';
 
@@ -12,10 +14,7 @@ const UPLOAD_REPORT_MS = 100;
 
 export type Direction = 'download' | 'upload';
 
-/** A measurement that could not be made, in words for the result's `error`. */
-export class PhaseError extends Error {
-  override name = 'PhaseError';
-}
+export { PhaseError };
 
 export interface HttpEndpoints {
   downloadUrl: string | undefined;
@@ -65,6 +64,8 @@ function pinnedLookup(address: string): LookupFunction {
 interface StreamContext {
   stopped: boolean;
   live: Set<ClientRequest>;
+  /** Sockets of the plain-http download loop (http-download-raw.ts). */
+  rawSockets: Set<Socket>;
   agent: Agent;
   lookup: LookupFunction;
   endpoints: HttpEndpoints;
@@ -100,7 +101,7 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
     const url = direction === 'download' ? endpoints.downloadUrl : endpoints.uploadUrl;
     if (!url) throw new PhaseError(`no ${direction} URL for this target`);
     // One pool per direction: a full-duplex test never queues an upload behind a download.
-    const context: StreamContext = { stopped: false, live: new Set(), agent: keepAliveAgent(url, plan.streams), lookup: pinnedLookup(endpoints.address), endpoints, plan, t0 };
+    const context: StreamContext = { stopped: false, live: new Set(), rawSockets: new Set(), agent: keepAliveAgent(url, plan.streams), lookup: pinnedLookup(endpoints.address), endpoints, plan, t0 };
     contexts.push(context);
     for (let i = 0; i < plan.streams; i++) {
       const reports = new StreamReports();
@@ -136,6 +137,7 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
   // An abort cuts everything at once.
   const graceful = !signal.aborted;
   for (const context of contexts) {
+    for (const socket of context.rawSockets) socket.destroy();
     for (const req of context.live) {
       if (graceful && req.method === 'POST' && endpoints.uploadIsOurs) {
         if (!req.writableEnded) req.end();
@@ -168,12 +170,18 @@ export async function runHttpPhase(endpoints: HttpEndpoints, plan: HttpPhasePlan
   };
 }
 
-/** GET the download URL again and again until the phase ends, counting body bytes per chunk. */
+/**
+ * GET the download URL again and again until the phase ends, counting body bytes per chunk: on a
+ * plain socket for http Content-Length answers (http-download-raw.ts), else with node:http.
+ */
 async function downloadLoop(url: string, context: StreamContext, count: (n: number) => void, onRequest: () => void): Promise<void> {
+  const headers = targetHeaders(context.endpoints.authorization);
+  const raw = await rawDownloadLoop({ url, address: context.endpoints.address, headers, sockets: context.rawSockets, stopped: () => context.stopped, count, onRequest });
+  if (raw === 'stopped') return;
   while (!context.stopped) {
     onRequest();
     await new Promise<void>((resolve, reject) => {
-      const req = rawRequest(url, { method: 'GET', agent: context.agent, lookup: context.lookup, headers: targetHeaders(context.endpoints.authorization) }, (res) => {
+      const req = rawRequest(url, { method: 'GET', agent: context.agent, lookup: context.lookup, headers }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           return reject(new PhaseError(httpFailure(url, res.statusCode)));
