@@ -54,13 +54,13 @@ function parseHead(text: string): Head | undefined {
   };
 }
 
-/** Why an answer's head ends the raw loop: a failure to report, or 'unsupported' (node:http takes over). */
-function refuse(head: Head | undefined, url: string): PhaseError | 'unsupported' | undefined {
+/** What an answer's head means for the loop: a body to count, a failure to report, or 'unsupported' (node:http takes over). */
+function judge(head: Head | undefined, url: string): { bodyBytes: number; close: boolean } | PhaseError | 'unsupported' {
   if (!head) return new PhaseError(`${httpFailure(url, undefined)}: not an HTTP/1.1 answer`);
   if (head.status >= 100 && head.status < 200) return 'unsupported';
   if (head.status !== 200) return new PhaseError(httpFailure(url, head.status));
   if (head.chunked || head.contentLength === undefined) return 'unsupported';
-  return undefined;
+  return { bodyBytes: head.contentLength, close: head.close };
 }
 
 /** The request bytes, or undefined when a header value could split it (left to node:http, which refuses it). */
@@ -151,14 +151,14 @@ function oneConnection(options: RawDownloadOptions, url: URL, request: Buffer, r
         offset += end + HEAD_END.length - (headBytes - take);
         const parsed = parseHead(head.toString('latin1', 0, end));
         headBytes = 0;
-        const refusal = refuse(parsed, options.url);
-        if (refusal) {
-          finish(refusal);
+        const verdict = judge(parsed, options.url);
+        if (verdict instanceof PhaseError || verdict === 'unsupported') {
+          finish(verdict);
           return false;
         }
         inBody = true;
-        remaining = parsed!.contentLength!;
-        closeAfter = parsed!.close;
+        remaining = verdict.bodyBytes;
+        closeAfter = verdict.close;
         if (remaining === 0) answerComplete();
       }
       return true;

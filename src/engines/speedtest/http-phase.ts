@@ -14,8 +14,6 @@ const UPLOAD_REPORT_MS = 100;
 
 export type Direction = 'download' | 'upload';
 
-export { PhaseError };
-
 export interface HttpEndpoints {
   downloadUrl: string | undefined;
   uploadUrl: string | undefined;

@@ -1,4 +1,4 @@
-import { PhaseError } from './http-phase.js';
+import { PhaseError } from './http-errors.js';
 import { icmpPing } from './icmp-ping.js';
 import { probeRoundTrips, summarise, type LatencyRun, type ProbeRoute } from './latency.js';
 import type { SpeedtestEngineOptions } from './options.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { CanceledError } from './abort.js';
-import { PhaseError } from './http-phase.js';
+import { PhaseError } from './http-errors.js';
 
 /**
  * Runs the iperf3 client to completion and returns its stdout (the JSON report). Never hangs:

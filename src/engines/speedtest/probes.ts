@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { Agent } from 'node:http';
-import { PhaseError } from './http-phase.js';
+import { PhaseError } from './http-errors.js';
 import { httpFailure, rawRequest, targetHeaders } from './http-target.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { Progress } from '../../measurements/job.js';
 import { sleep } from './abort.js';
-import { runHttpPhase, PhaseError, type Direction, type HttpEndpoints } from './http-phase.js';
+import { PhaseError } from './http-errors.js';
+import { runHttpPhase, type Direction, type HttpEndpoints } from './http-phase.js';
 import { startLoadedProbes, type ProbeRoute } from './latency.js';
 import type { SpeedtestEngineOptions } from './options.js';
 import { httpDirection, loadedLatency, type DirectionDetails } from './result.js';

@@ -1,7 +1,7 @@
 import type { Progress } from '../../measurements/job.js';
 import { sleep } from './abort.js';
 import type { Direction } from './http-phase.js';
-import { PhaseError } from './http-phase.js';
+import { PhaseError } from './http-errors.js';
 import { iperf3Args } from './iperf3-args.js';
 import { iperf3Direction, parseIperf3Report, Iperf3ReportError } from './iperf3-parse.js';
 import { runIperf3 } from './iperf3-run.js';

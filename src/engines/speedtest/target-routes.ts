@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { ResolvedTarget } from '../../measurements/job.js';
 import { hostProblem } from '../../measurements/target-host.js';
-import { PhaseError } from './http-phase.js';
+import { PhaseError } from './http-errors.js';
 import type { HttpEndpoints } from './http-phase.js';
 import type { ProbeRoute } from './latency.js';
 
