@@ -81,9 +81,13 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
   // Hold each answer for delayMs from its arrival. A timer may fire a little late on a busy
   // machine; the real hold is reported (onAnswer) so tests can tell it from the client's error.
   // (No busy-waiting to be exact: it would take the CPU from the client being measured.)
+  // A timer can also fire up to a millisecond early (libuv starts it from the loop's cached,
+  // millisecond-truncated clock): then it waits out the rest, so the hold is never short.
   const later = (fn: () => void) => {
     const arrived = performance.now();
     const send = () => {
+      const heldMs = performance.now() - arrived;
+      if (options.delayMs && heldMs < options.delayMs) return void setTimeout(send, Math.max(1, Math.ceil(options.delayMs - heldMs)));
       fn();
       options.onAnswer?.(performance.now() - arrived);
     };
